@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, databaseKinds, type TestApp } from '../test/helpers';
+
+describe.each(databaseKinds())('buildApp on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ kind });
+  });
+  afterAll(() => t.close());
+
+  it('answers unknown routes with the error shape and the security headers', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/nope',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: 'Route GET /api/nope not found' } });
+    expect(res.headers['x-request-id']).toBe('abc-123');
+    expect(Number(res.headers['x-process-time'])).toBeGreaterThanOrEqual(0);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-xss-protection']).toBe('1; mode=block');
+    expect(res.headers['strict-transport-security']).toContain('max-age=31536000');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('replaces a malformed request id with a generated one', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/x', headers: { 'x-request-id': 'bad id\n' } });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('has a migrated database', async () => {
+    const r = await t.database.db.execute('select count(*)::int as n from users' as never);
+    expect(r).toBeTruthy();
+  });
+});

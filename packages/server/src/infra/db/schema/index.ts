@@ -1,0 +1,4 @@
+export * from './audit';
+export * from './odds';
+export * from './settings';
+export * from './users';
