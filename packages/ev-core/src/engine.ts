@@ -1,0 +1,620 @@
+/**
+ * The stateful engine behind the server's scanner and ingest endpoint.
+ *
+ * Each event is compiled once (when it changes, or after setOptions) into a Block: everything
+ * that does not depend on `now` — grouping into lines, completeness, duplicates, book/market
+ * filters, odds range, commission — is settled there, and the numbers land in flat typed
+ * arrays: the sharp quotes (prices, update times) per line and the soft "cells" (every priceable
+ * soft price in document order: its line, fair-probability slot, price, update time, rate).
+ *
+ * For a full scan the blocks are packed into one arena (the same columns, concatenated, in event
+ * order), so priceAll is one sequential pass over contiguous Float64Arrays — per line, sharp
+ * freshness and devig (inlined for the common one-book multiplicative case); per cell, soft
+ * freshness and EV against minEv. 10,000 separately allocated little arrays would instead cost
+ * a cache miss each. An update recompiles just that event; its arena region is overwritten in
+ * place when the shape is unchanged (a price moved), else appended, and the arena is repacked
+ * when more than half of it is dead. priceEvent prices the event's own block directly.
+ *
+ * Only prices that are hits become objects; their `explain` is built on first access from the
+ * block's JavaScript-side data (sharp quotes, names), which is never mutated after compile, so a
+ * returned hit never changes. priceAll returns exactly what findHits returns on events() — the
+ * same order and the same floating-point operations; a property test checks deep equality.
+ */
+import { type ConsensusQuote, consensus } from './consensus.js';
+import { MAX_OUTCOMES } from './devig.js';
+import { type EventMeta, type LineContext, type LineSource, makeHit } from './explain.js';
+import { buildLines, findLine, type Line, outcomeIndex, sharpQuotes } from './hits.js';
+import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
+import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
+import { nowMillis, toMillis } from './time.js';
+import type { Bookmaker, Engine, FindHitsOptions, Hit, OddsEvent } from './types.js';
+
+/** The numeric columns, for one block (local indexes) or the arena (global indexes). */
+interface Store {
+  /** Per line: offset of its outcomes in `fair`, outcome count, sharp quote range, scratch flag. */
+  lineFair: Int32Array;
+  lineN: Int32Array;
+  lineSq0: Int32Array;
+  lineSq1: Int32Array;
+  lineOk: Uint8Array;
+  /** Per sharp quote: update time (ms, NaN unknown), offset of its prices in `prices`. */
+  sqUpd: Float64Array;
+  sqPrice: Int32Array;
+  prices: Float64Array;
+  /** Scratch: fair probabilities of the current pass. */
+  fair: Float64Array;
+  /** Per soft cell: line, slot in `fair`, quoted price, update time, commission rate. */
+  cellLine: Int32Array;
+  cellFair: Int32Array;
+  cellPrice: Float64Array;
+  cellUpd: Float64Array;
+  cellRate: Float64Array;
+}
+
+interface Block extends Store {
+  optsVersion: number;
+  meta: EventMeta;
+  commenceMs: number;
+  nLines: number;
+  nSq: number;
+  nPrices: number;
+  nFair: number;
+  nCells: number;
+  lines: Line[];
+  /** Sharp quotes per line (JavaScript side, for consensus and explain; never mutated). */
+  lineQuotes: ConsensusQuote[][];
+  cellOut: Int32Array;
+  cellName: string[];
+  cellPoint: (number | null)[];
+  cellBook: string[];
+  /** Explain's line contexts. */
+  src: LineSource;
+}
+
+function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): Block {
+  const lines = buildLines(ev, opts);
+  const nLines = lines.length;
+  const lineFair = new Int32Array(nLines);
+  const lineN = new Int32Array(nLines);
+  const lineSq0 = new Int32Array(nLines);
+  const lineSq1 = new Int32Array(nLines);
+  const lineQuotes: ConsensusQuote[][] = [];
+  let nFair = 0;
+  let nSq = 0;
+  let nPrices = 0;
+  for (let l = 0; l < nLines; l++) {
+    const n = lines[l].names.length;
+    lineFair[l] = nFair;
+    lineN[l] = n;
+    nFair += n;
+    const q = n >= 2 ? sharpQuotes(ev, lines[l], opts) : [];
+    lineQuotes.push(q);
+    lineSq0[l] = nSq;
+    nSq += q.length;
+    lineSq1[l] = nSq;
+    nPrices += q.length * n;
+  }
+  const sqUpd = new Float64Array(nSq);
+  const sqPrice = new Int32Array(nSq);
+  const prices = new Float64Array(nPrices);
+  for (let l = 0, s = 0, off = 0; l < nLines; l++) {
+    for (const q of lineQuotes[l]) {
+      sqUpd[s] = toMillis(q.lastUpdate);
+      sqPrice[s] = off;
+      for (let i = 0; i < q.decimalOdds.length; i++) prices[off + i] = q.decimalOdds[i];
+      off += q.decimalOdds.length;
+      s++;
+    }
+  }
+
+  // Soft cells: the same walk and filters as findHits step 3, minus what depends on `now`.
+  const cl: number[] = [];
+  const co: number[] = [];
+  const cp: number[] = [];
+  const cu: number[] = [];
+  const cr: number[] = [];
+  const cellName: string[] = [];
+  const cellPoint: (number | null)[] = [];
+  const cellBook: string[] = [];
+  const away = ev.away_team;
+  const books = ev.bookmakers ?? [];
+  for (let b = 0; b < books.length; b++) {
+    const bm = books[b];
+    if (opts.sharp.has(bm.key) || (opts.books !== null && !opts.books.has(bm.key))) continue;
+    const rate = commissionRate(opts, bm.key);
+    for (const mk of bm.markets ?? []) {
+      const key = mk.key;
+      if (isLayMarket(key) || (opts.markets !== null && !opts.markets.has(key))) continue;
+      const upd = toMillis(mk.last_update ?? bm.last_update);
+      const spread = isSpreadMarket(key);
+      for (const o of mk.outcomes ?? []) {
+        const pt = outcomePoint(o);
+        if (pt === undefined || typeof o.name !== 'string') continue;
+        const l = findLine(lines, key, linePoint(spread, o.name, pt, away));
+        if (l === -1) continue;
+        const line = lines[l];
+        if (lineQuotes[l].length < opts.minSharpBooks || lineQuotes[l].length === 0) continue;
+        const idx = outcomeIndex(line, o.name, pt);
+        if (line.seen[idx] === b) continue;
+        line.seen[idx] = b;
+        const price = o.price;
+        if (!validPrice(price) || price < opts.minOdds || price > opts.maxOdds) continue;
+        cl.push(l);
+        co.push(idx);
+        cp.push(price);
+        cu.push(upd);
+        cr.push(rate);
+        cellName.push(o.name);
+        cellPoint.push(pt);
+        cellBook.push(bm.key);
+      }
+    }
+  }
+  const cellOut = Int32Array.from(co);
+  const cellFair = new Int32Array(cl.length);
+  for (let c = 0; c < cl.length; c++) cellFair[c] = lineFair[cl[c]] + co[c];
+  const blk: Omit<Block, 'src'> & { src: LineSource | null } = {
+    src: null,
+    optsVersion,
+    meta: {
+      id: ev.id,
+      sport_key: ev.sport_key,
+      sport_title: ev.sport_title,
+      home_team: ev.home_team,
+      away_team: ev.away_team,
+      commence_time: ev.commence_time,
+    },
+    commenceMs: toMillis(ev.commence_time),
+    nLines,
+    nSq,
+    nPrices,
+    nFair,
+    nCells: cl.length,
+    lines,
+    lineQuotes,
+    lineFair,
+    lineN,
+    lineSq0,
+    lineSq1,
+    lineOk: new Uint8Array(nLines),
+    sqUpd,
+    sqPrice,
+    prices,
+    fair: new Float64Array(nFair),
+    cellLine: Int32Array.from(cl),
+    cellFair,
+    cellPrice: Float64Array.from(cp),
+    cellUpd: Float64Array.from(cu),
+    cellRate: Float64Array.from(cr),
+    cellOut,
+    cellName,
+    cellPoint,
+    cellBook,
+  };
+  blk.src = new BlockLines(blk as Block);
+  return blk as Block;
+}
+
+/** Where a block lives in the arena. */
+interface Region {
+  L0: number;
+  Q0: number;
+  P0: number;
+  F0: number;
+  C0: number;
+  /** Sizes, to know whether an update fits in place. */
+  nL: number;
+  nQ: number;
+  nP: number;
+  nF: number;
+  nC: number;
+}
+
+function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+
+/** The packed columns of all events (see module comment). */
+class Arena implements Store {
+  lineFair = new Int32Array(0);
+  lineN = new Int32Array(0);
+  lineSq0 = new Int32Array(0);
+  lineSq1 = new Int32Array(0);
+  lineOk = new Uint8Array(0);
+  sqUpd = new Float64Array(0);
+  sqPrice = new Int32Array(0);
+  prices = new Float64Array(0);
+  fair = new Float64Array(0);
+  cellLine = new Int32Array(0);
+  cellFair = new Int32Array(0);
+  cellPrice = new Float64Array(0);
+  cellUpd = new Float64Array(0);
+  cellRate = new Float64Array(0);
+  nL = 0;
+  nQ = 0;
+  nP = 0;
+  nF = 0;
+  nC = 0;
+  /** Cells in regions no longer referenced (the repack trigger). */
+  deadCells = 0;
+
+  reset(): void {
+    this.nL = this.nQ = this.nP = this.nF = this.nC = this.deadCells = 0;
+  }
+
+  append(b: Block): Region {
+    const r: Region = {
+      L0: this.nL,
+      Q0: this.nQ,
+      P0: this.nP,
+      F0: this.nF,
+      C0: this.nC,
+      nL: b.nLines,
+      nQ: b.nSq,
+      nP: b.nPrices,
+      nF: b.nFair,
+      nC: b.nCells,
+    };
+    this.nL += b.nLines;
+    this.nQ += b.nSq;
+    this.nP += b.nPrices;
+    this.nF += b.nFair;
+    this.nC += b.nCells;
+    this.lineFair = grown(this.lineFair, this.nL);
+    this.lineN = grown(this.lineN, this.nL);
+    this.lineSq0 = grown(this.lineSq0, this.nL);
+    this.lineSq1 = grown(this.lineSq1, this.nL);
+    this.lineOk = grown(this.lineOk, this.nL);
+    this.sqUpd = grown(this.sqUpd, this.nQ);
+    this.sqPrice = grown(this.sqPrice, this.nQ);
+    this.prices = grown(this.prices, this.nP);
+    this.fair = grown(this.fair, this.nF);
+    this.cellLine = grown(this.cellLine, this.nC);
+    this.cellFair = grown(this.cellFair, this.nC);
+    this.cellPrice = grown(this.cellPrice, this.nC);
+    this.cellUpd = grown(this.cellUpd, this.nC);
+    this.cellRate = grown(this.cellRate, this.nC);
+    this.write(b, r);
+    return r;
+  }
+
+  /** Copies a block into region r, rebasing its indexes. */
+  write(b: Block, r: Region): void {
+    for (let l = 0; l < b.nLines; l++) {
+      this.lineFair[r.L0 + l] = r.F0 + b.lineFair[l];
+      this.lineN[r.L0 + l] = b.lineN[l];
+      this.lineSq0[r.L0 + l] = r.Q0 + b.lineSq0[l];
+      this.lineSq1[r.L0 + l] = r.Q0 + b.lineSq1[l];
+    }
+    for (let s = 0; s < b.nSq; s++) {
+      this.sqUpd[r.Q0 + s] = b.sqUpd[s];
+      this.sqPrice[r.Q0 + s] = r.P0 + b.sqPrice[s];
+    }
+    this.prices.set(b.prices, r.P0);
+    for (let c = 0; c < b.nCells; c++) {
+      this.cellLine[r.C0 + c] = r.L0 + b.cellLine[c];
+      this.cellFair[r.C0 + c] = r.F0 + b.cellFair[c];
+    }
+    this.cellPrice.set(b.cellPrice, r.C0);
+    this.cellUpd.set(b.cellUpd, r.C0);
+    this.cellRate.set(b.cellRate, r.C0);
+  }
+}
+
+/**
+ * Line contexts for explain, rebuilt on demand from the (immutable) block with the same
+ * consensus call findHits makes. One per block, made at compile time, so pricing allocates
+ * nothing per event.
+ */
+class BlockLines implements LineSource {
+  constructor(private readonly blk: Block) {}
+  context(l: number, opts: NormalizedOptions, nowMs: number): LineContext {
+    const { blk } = this;
+    const result = consensus(blk.lineQuotes[l], {
+      method: opts.method,
+      methods: opts.methods,
+      minBooks: opts.minSharpBooks,
+      maxAgeSeconds: opts.sharpMaxAgeSeconds,
+      now: nowMs,
+    });
+    return { names: blk.lines[l].names, points: blk.lines[l].points, result: result! };
+  }
+}
+
+/**
+ * Prices one event stored in `st` at lines [L0, L0+nLines) and cells [C0, C0+nCells), appending
+ * hits to `out`. `blk` supplies the JavaScript-side data (local indexes = global − L0 / − C0).
+ */
+function priceEventIn(
+  st: Store,
+  L0: number,
+  C0: number,
+  blk: Block,
+  opts: NormalizedOptions,
+  nowMs: number,
+  out: Hit[],
+) {
+  if (!(blk.commenceMs > nowMs) || blk.nCells === 0) return;
+  const { lineFair, lineN, lineSq0, lineSq1, lineOk, sqUpd, sqPrice, prices, fair } = st;
+  const sharpMax = opts.sharpMaxAgeSeconds;
+  const minSharp = opts.minSharpBooks;
+  const fast = opts.method === 'multiplicative' && minSharp === 1;
+  let any = false;
+  const L1 = L0 + blk.nLines;
+  for (let L = L0; L < L1; L++) {
+    lineOk[L] = 0;
+    const q0 = lineSq0[L];
+    const q1 = lineSq1[L];
+    if (q1 - q0 < minSharp || q1 === q0) continue;
+    let fresh = -1;
+    let nFresh = 0;
+    for (let s = q0; s < q1; s++) {
+      // time.isFresh inlined: no limit → fresh; unknown age (NaN) → stale.
+      if (sharpMax === undefined || (nowMs - sqUpd[s]) / 1000 <= sharpMax) {
+        nFresh++;
+        fresh = s;
+      }
+    }
+    if (nFresh < minSharp || nFresh === 0) continue;
+    const off = lineFair[L];
+    const n = lineN[L];
+    if (fast && nFresh === 1 && n <= MAX_OUTCOMES) {
+      // Inlined multiplicative devig, the same operations as devig.ts: r = 1/o, S = Σr, p = r/S.
+      const po = sqPrice[fresh];
+      let S = 0;
+      for (let i = 0; i < n; i++) S += 1 / prices[po + i];
+      for (let i = 0; i < n; i++) fair[off + i] = 1 / prices[po + i] / S;
+    } else {
+      const r = consensus(blk.lineQuotes[L - L0], {
+        method: opts.method,
+        methods: opts.methods,
+        minBooks: minSharp,
+        maxAgeSeconds: sharpMax,
+        now: nowMs,
+      });
+      if (r === null) continue;
+      for (let i = 0; i < n; i++) fair[off + i] = r.probabilities[i];
+    }
+    lineOk[L] = 1;
+    any = true;
+  }
+  if (!any) return;
+
+  const { cellLine, cellFair, cellPrice, cellUpd, cellRate } = st;
+  const softMax = opts.softMaxAgeSeconds;
+  const minEv = opts.minEv;
+  const C1 = C0 + blk.nCells;
+  for (let c = C0; c < C1; c++) {
+    if (lineOk[cellLine[c]] === 0) continue;
+    if (softMax !== undefined && !((nowMs - cellUpd[c]) / 1000 <= softMax)) continue;
+    const p = fair[cellFair[c]];
+    const price = cellPrice[c];
+    const rate = cellRate[c];
+    const eff = rate === 0 ? price : 1 + (price - 1) * (1 - rate);
+    const ev = p * eff - 1;
+    if (!(ev >= minEv)) continue;
+    // A hit: materialize it (explain stays lazy).
+    const lc = c - C0;
+    const l = cellLine[c] - L0;
+    const suspect = opts.suspectEv !== undefined && ev > opts.suspectEv;
+    out.push(
+      makeHit(
+        blk.meta,
+        blk.lines[l].market,
+        blk.cellName[lc],
+        blk.cellPoint[lc],
+        blk.cellBook[lc],
+        blk.cellOut[lc],
+        price,
+        rate,
+        eff,
+        (nowMs - cellUpd[c]) / 1000,
+        p,
+        ev,
+        suspect,
+        blk.src,
+        l,
+        opts,
+        nowMs,
+      ),
+    );
+  }
+}
+
+// ---- snapshot bookkeeping -------------------------------------------------------------------
+
+function cloneBook(bm: Bookmaker): Bookmaker {
+  return {
+    ...bm,
+    markets: (bm.markets ?? []).map((m) => ({ ...m, outcomes: (m.outcomes ?? []).map((o) => ({ ...o })) })),
+  };
+}
+
+function cloneEvent(ev: OddsEvent): OddsEvent {
+  return { ...ev, bookmakers: (ev.bookmakers ?? []).map(cloneBook) };
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k)) return false;
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+const META_KEYS = ['sport_key', 'sport_title', 'commence_time', 'home_team', 'away_team'] as const;
+
+interface Slot {
+  /** Copy-on-write: replaced, never mutated, so objects handed out by events() stay stable. */
+  ev: OddsEvent;
+  block: Block | null;
+  /** Where the block was last packed in the arena (null: not yet). */
+  region: Region | null;
+}
+
+const sameShape = (r: Region, b: Block) =>
+  r.nL === b.nLines && r.nQ === b.nSq && r.nP === b.nPrices && r.nF === b.nFair && r.nC === b.nCells;
+
+export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
+  let opts = normalizeOptions(options);
+  let version = 0;
+  let slots = new Map<string, Slot>();
+  const arena = new Arena();
+  /** Slots whose event changed since the arena was last brought up to date. */
+  const dirty = new Set<Slot>();
+  let repack = true;
+  /** Lines + cells of arena regions nobody points at any more. */
+  let dead = 0;
+
+  const blockOf = (slot: Slot): Block => {
+    if (slot.block === null || slot.block.optsVersion !== version)
+      slot.block = compile(slot.ev, opts, version);
+    return slot.block;
+  };
+  const touch = (slot: Slot) => {
+    slot.block = null;
+    dirty.add(slot);
+  };
+  const retire = (slot: Slot) => {
+    if (slot.region !== null) dead += slot.region.nL + slot.region.nC;
+    slot.region = null;
+  };
+
+  /** Brings the arena up to date: repack everything, or patch the changed events. */
+  const sync = () => {
+    if (repack || dead > (arena.nL + arena.nC) / 2) {
+      arena.reset();
+      for (const slot of slots.values()) slot.region = arena.append(blockOf(slot));
+      dead = 0;
+      repack = false;
+    } else {
+      for (const slot of dirty) {
+        const b = blockOf(slot);
+        if (slot.region !== null && sameShape(slot.region, b)) arena.write(b, slot.region);
+        else {
+          retire(slot);
+          slot.region = arena.append(b);
+        }
+      }
+    }
+    dirty.clear();
+  };
+
+  /** Merges `incoming` into `current`: its books replace those books; new books are appended. */
+  const merge = (current: OddsEvent, incoming: OddsEvent): OddsEvent | null => {
+    let changed = false;
+    const next: OddsEvent = { ...current, bookmakers: current.bookmakers.slice() };
+    for (const k of META_KEYS) {
+      if (incoming[k] !== undefined && incoming[k] !== current[k]) {
+        next[k] = incoming[k];
+        changed = true;
+      }
+    }
+    for (const bm of incoming.bookmakers ?? []) {
+      const i = next.bookmakers.findIndex((x) => x.key === bm.key);
+      if (i === -1) {
+        next.bookmakers.push(cloneBook(bm));
+        changed = true;
+      } else if (!deepEqual(next.bookmakers[i], bm)) {
+        next.bookmakers[i] = cloneBook(bm);
+        changed = true;
+      }
+    }
+    return changed ? next : null;
+  };
+
+  return {
+    setOptions(o) {
+      opts = normalizeOptions(o);
+      version++;
+      repack = true;
+    },
+    upsert(events) {
+      const changed: string[] = [];
+      for (const ev of events) {
+        const slot = slots.get(ev.id);
+        if (slot === undefined) {
+          const fresh: Slot = { ev: cloneEvent(ev), block: null, region: null };
+          slots.set(ev.id, fresh);
+          dirty.add(fresh);
+          if (!changed.includes(ev.id)) changed.push(ev.id);
+          continue;
+        }
+        const next = merge(slot.ev, ev);
+        if (next !== null) {
+          slot.ev = next;
+          touch(slot);
+          if (!changed.includes(ev.id)) changed.push(ev.id);
+        }
+      }
+      return changed;
+    },
+    replaceAll(events) {
+      const next = new Map<string, Slot>();
+      for (const ev of events) next.set(ev.id, { ev: cloneEvent(ev), block: null, region: null });
+      slots = next;
+      dirty.clear();
+      repack = true;
+    },
+    remove(ids) {
+      for (const id of ids) {
+        const slot = slots.get(id);
+        if (slot === undefined) continue;
+        retire(slot);
+        dirty.delete(slot);
+        slots.delete(id);
+      }
+    },
+    updateBook(eventId, bookmaker) {
+      // An unknown event is ignored: a book alone carries no teams or start time.
+      const slot = slots.get(eventId);
+      if (slot === undefined) return;
+      const books = slot.ev.bookmakers.slice();
+      const i = books.findIndex((x) => x.key === bookmaker.key);
+      if (i === -1) books.push(cloneBook(bookmaker));
+      else books[i] = cloneBook(bookmaker);
+      slot.ev = { ...slot.ev, bookmakers: books };
+      touch(slot);
+    },
+    priceAll(now) {
+      const nowMs = nowMillis(now);
+      sync();
+      const out: Hit[] = [];
+      for (const slot of slots.values()) {
+        const r = slot.region!;
+        priceEventIn(arena, r.L0, r.C0, slot.block!, opts, nowMs, out);
+      }
+      return out;
+    },
+    priceEvent(eventId, now) {
+      const nowMs = nowMillis(now);
+      const out: Hit[] = [];
+      const slot = slots.get(eventId);
+      if (slot !== undefined) {
+        const b = blockOf(slot);
+        priceEventIn(b, 0, 0, b, opts, nowMs, out);
+      }
+      return out;
+    },
+    events() {
+      return Array.from(slots.values(), (s) => s.ev);
+    },
+    event(id) {
+      return slots.get(id)?.ev;
+    },
+    size() {
+      return slots.size;
+    },
+  };
+}
