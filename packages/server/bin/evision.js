@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-// The `evision` management CLI: runs the TypeScript source through tsx (no build step).
-import { spawnSync } from 'node:child_process';
+// The `evision` management CLI: runs the TypeScript source through tsx (no build step), in this
+// same process, so signals (SIGTERM to `evision serve`) reach the server directly.
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const entry = join(here, '..', 'src', 'cli', 'index.ts');
-const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(run.status ?? 1);
+register();
+const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'index.ts');
+await import(pathToFileURL(entry).href);
