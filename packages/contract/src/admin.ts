@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { Email, NUL_MESSAGE, noNul, Password, Role, Username } from './auth';
+import { IsoDateTime } from './common';
+
+export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+export const AdminUserCreate = z.strictObject({
+  username: Username,
+  email: Email,
+  password: Password,
+  role: Role.optional(),
+});
+export type AdminUserCreate = z.infer<typeof AdminUserCreate>;
+
+export const AdminUserPatch = z
+  .strictObject({ role: Role.optional(), is_active: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.is_active !== undefined, {
+    message: 'role or is_active is required',
+    path: ['role'],
+  });
+export type AdminUserPatch = z.infer<typeof AdminUserPatch>;
+
+export const AdminUserListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** Without `new_password` the server generates one and answers it once. */
+export const ResetPasswordBody = z.strictObject({ new_password: Password.optional() });
+export const ResetPasswordResponse = z.object({ password: z.string().nullable() });
+
+export const ServiceScope = z.enum(['ingest', 'feed']);
+export type ServiceScope = z.infer<typeof ServiceScope>;
+
+export const ServiceTokenCreate = z.strictObject({
+  name: z.string().trim().min(1).max(100).refine(noNul, NUL_MESSAGE),
+  scopes: z
+    .array(ServiceScope)
+    .min(1, 'needs at least one scope')
+    .max(2)
+    .refine((s) => new Set(s).size === s.length, 'must not repeat a scope'),
+});
+export type ServiceTokenCreate = z.infer<typeof ServiceTokenCreate>;
+
+export const ServiceToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  scopes: z.array(ServiceScope),
+  prefix: z.string(),
+  created_at: IsoDateTime,
+  last_used_at: IsoDateTime.nullable(),
+  revoked_at: IsoDateTime.nullable(),
+});
+export type ServiceToken = z.infer<typeof ServiceToken>;
+
+/** The create answer: the only time the token itself is shown. */
+export const ServiceTokenCreated = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  scopes: z.array(ServiceScope),
+  token: z.string(),
+  prefix: z.string(),
+  created_at: IsoDateTime,
+});
+
+export const IdParams = UserIdParams;
+
+export const AuditType = z.enum([
+  'AUTH_SUCCESS',
+  'AUTH_FAILED',
+  'USER_CREATED',
+  'USER_DELETED',
+  'USER_UPDATED',
+  'USER_DEACTIVATED',
+  'PASSWORD_CHANGED',
+  'TOTP_ENABLED',
+  'TOTP_DISABLED',
+  'TOKEN_REUSE',
+  'SERVICE_TOKEN_CREATED',
+  'SERVICE_TOKEN_REVOKED',
+  'ADMIN_ACTION',
+  'SUSPICIOUS_ACTIVITY',
+  'RATE_LIMITED',
+  'SETTINGS_CHANGED',
+]);
+export type AuditType = z.infer<typeof AuditType>;
+
+export const AuditQuery = z.strictObject({
+  type: AuditType.optional(),
+  /** A username or a numeric user id. */
+  user: z.string().min(1).max(64).refine(noNul, NUL_MESSAGE).optional(),
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a cursor from a previous page')
+    .optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditRecord = z.object({
+  seq: z.number().int(),
+  at: IsoDateTime,
+  type: z.string(),
+  user_id: z.number().int().nullable(),
+  username: z.string().nullable(),
+  ip: z.string().nullable(),
+  message: z.string(),
+  details: z.unknown().nullable(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+export const AuditPage = z.object({ records: z.array(AuditRecord), next_cursor: z.string().nullable() });
+
+export const DEVIG_METHODS = [
+  'multiplicative',
+  'additive',
+  'power',
+  'shin',
+  'odds_ratio',
+  'probit',
+  'worst_case',
+] as const;
+
+const BookKey = z.string().regex(/^[a-z0-9_]+$/, 'must be a lower-case key (a-z, 0-9, _)');
+
+/** The engine settings an admin saves (`PUT /api/admin/settings` takes the full object). */
+export const EngineSettings = z
+  .strictObject({
+    sharp_books: z.array(BookKey).min(1, 'needs at least one book').max(20),
+    min_sharp_books: z.number().int().min(1),
+    devig_method: z.enum(DEVIG_METHODS),
+    min_ev: z.number().min(-1).max(10),
+    suspect_ev: z.number().min(0).max(100),
+    sharp_max_age: z.number().int().min(1).max(86_400),
+    soft_max_age: z.number().int().min(1).max(86_400),
+    exchange_commission: z.record(BookKey, z.number().min(0).lt(1)),
+    scan_interval: z.number().int().min(1).max(3600),
+    odds_sports: z.array(BookKey).min(1, 'needs at least one sport').max(100),
+    odds_regions: z.array(z.enum(['us', 'us2', 'uk', 'au', 'eu'])).min(1, 'needs at least one region'),
+    odds_markets: z.array(z.enum(['h2h', 'spreads', 'totals'])).min(1, 'needs at least one market'),
+  })
+  .refine((s) => s.min_sharp_books <= s.sharp_books.length, {
+    message: 'must not exceed the number of sharp_books',
+    path: ['min_sharp_books'],
+  });
+export type EngineSettings = z.infer<typeof EngineSettings>;
+
+export const AdminSettingsResponse = z.object({ settings: EngineSettings, defaults: EngineSettings });
