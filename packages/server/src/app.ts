@@ -7,10 +7,23 @@ import { type Database, openDatabase, pgliteDataDir } from './infra/db/client';
 import { migrate } from './infra/db/migrate';
 import { loggerOptions } from './infra/logger';
 import { createRedis } from './infra/redis';
+import { adminRoutes } from './modules/admin/routes';
+import { createAccountServices } from './modules/auth/create';
+import { authRoutes } from './modules/auth/routes';
+import { HealthRegistry } from './modules/monitoring/health';
+import { monitoringRoutes } from './modules/monitoring/routes';
+import { createOddsServices } from './modules/odds/plugin';
+import { oddsRoutes } from './modules/odds/routes';
+import { createEvServices, scannerPlugin } from './modules/scanner/plugin';
+import { meRoutes } from './modules/users/routes';
+import { authPlugin } from './plugins/auth';
 import { errorHandlerPlugin } from './plugins/error-handler';
+import { createMetrics, metricsPlugin } from './plugins/metrics';
+import { rateLimitPlugin } from './plugins/rate-limit';
 import { genRequestId, requestContextPlugin } from './plugins/request-context';
 import { securityHeadersPlugin } from './plugins/security-headers';
 import { swaggerPlugin } from './plugins/swagger';
+import { webAppPlugin } from './plugins/web-app';
 
 export type App = FastifyInstance;
 
@@ -21,7 +34,8 @@ export type App = FastifyInstance;
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config),
-    trustProxy: config.trustProxy,
+    // Fastify accepts a hop count at run time (proxy-addr), but its types omit `number`.
+    trustProxy: config.trustProxy as boolean | string | string[],
     bodyLimit: config.bodyLimit,
     genReqId: genRequestId,
     requestIdHeader: false,
@@ -46,21 +60,54 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     deps.redis !== undefined ? deps.redis : config.redis.url ? createRedis(config.redis.url) : undefined;
   if (redis && deps.redis === undefined) owned.push(() => redis.quit().catch(() => redis.disconnect()));
 
+  const now = deps.now ?? (() => Date.now());
+  const accounts = createAccountServices({
+    config,
+    db: database.db,
+    now,
+    hasher: deps.passwordHasher,
+    onAuditFileError: (err) => app.log.error({ err }, 'audit log file append failed'),
+  });
   const ctx: AppContext = {
+    ...accounts,
     config,
     database,
     db: database.db,
     redis: redis ?? undefined,
     now: deps.now ?? (() => Date.now()),
     startedAt: Date.now(),
+    health: new HealthRegistry(),
+    metrics: createMetrics(),
+    ...createEvServices({ config, db: database.db, redis: redis ?? undefined, now, log: app.log, ctx: () => ctx }),
+    ...createOddsServices({
+      config,
+      redis: redis ?? undefined,
+      now,
+      log: app.log,
+      provider: deps.oddsProvider,
+      ctx: () => ctx,
+    }),
   };
   app.decorate('ctx', ctx);
 
   await app.register(errorHandlerPlugin);
   await app.register(requestContextPlugin);
+  await app.register(metricsPlugin, { metrics: ctx.metrics });
   await app.register(securityHeadersPlugin, { config });
   await app.register(compress, { global: true, threshold: 2048 });
   await app.register(swaggerPlugin);
+  // Before any route: the rate limiter hooks routes as they are added; guards must exist for them.
+  await app.register(rateLimitPlugin);
+  await app.register(authPlugin);
+  await app.register(authRoutes);
+  await app.register(meRoutes);
+  await app.register(adminRoutes);
+  await app.register(monitoringRoutes);
+  await app.register(oddsRoutes);
+  await app.register(scannerPlugin);
+
+  // Last, so every API route is registered before the single-page-app fallback.
+  await app.register(webAppPlugin, { distDir: config.webDistDir });
 
   app.addHook('onClose', async () => {
     for (const close of owned.reverse()) await close();

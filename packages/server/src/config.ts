@@ -118,6 +118,7 @@ const envSchema = z.object({
     Object.fromEntries(DEFAULT_COMMISSION.split(',').map((p) => [p.split(':')[0], 0.05])),
   ),
   DEMO_SEED: int(0).default(42),
+  DEMO_EVENTS_PER_SPORT: int(1, 1000).default(12),
   EVISION_GIT_COMMIT: z.string().optional(),
   EVISION_GIT_BRANCH: z.string().optional(),
   EVISION_BUILD_TIME: z.string().optional(),
@@ -154,6 +155,8 @@ export interface Config {
     apiBaseUrl: string;
     refreshMinInterval: number;
     minRemaining: number;
+    /** Demo provider: upcoming events simulated per sport. */
+    demoEventsPerSport: number;
   };
   /** Engine defaults; an admin's saved settings in the database win over these. */
   engine: EngineSettings;
@@ -278,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       apiBaseUrl: e.ODDS_API_BASE_URL.replace(/\/+$/, ''),
       refreshMinInterval: e.ODDS_REFRESH_MIN_INTERVAL,
       minRemaining: e.ODDS_API_MIN_REMAINING,
+      demoEventsPerSport: e.DEMO_EVENTS_PER_SPORT,
     },
     engine: {
       sharp_books: e.SHARP_BOOKS,

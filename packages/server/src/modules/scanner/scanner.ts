@@ -1,0 +1,461 @@
+import { createEngine, type Engine, type FindHitsOptions, findHits, type OddsEvent } from '@evision/ev-core';
+import type { EngineSettings } from '../../config';
+import type { LeaderLock } from '../../infra/leader-lock';
+import type { PubSub } from '../../infra/pubsub';
+import { type HitObservation, hitId, observationFromEngine, outcomeKey } from '../ev/hit';
+import { changedRecords, emptyChanges, type HitChanges } from '../ev/hit-book';
+import type { ClosingLineRow, EventRow, LinePrice } from '../ev/repo';
+import type { HitService } from '../ev/service';
+
+/** Where odds come from (ctx.odds): the provider's snapshot per sport, and bot snapshots merged in. */
+export interface OddsSource {
+  trackedSports(): string[];
+  /** With `throwOnError` a failed fetch throws (the scanner records it per sport). */
+  fetchSport(sport: string, options?: { throwOnError?: boolean }): Promise<OddsEvent[]>;
+  merge?(events: OddsEvent[]): OddsEvent[] | Promise<OddsEvent[]>;
+}
+
+export interface ScanSummary {
+  sports: number;
+  events: number;
+  hits_active: number;
+  new: number;
+  updated: number;
+  closed: number;
+  reopened: number;
+  duration_ms: number;
+  errors: { sport: string; message: string }[];
+}
+
+export interface IngestOddsResult {
+  events: number;
+  events_changed: number;
+  hits_new: number;
+  hits_updated: number;
+  hits_closed: number;
+  hits_reopened: number;
+}
+
+export interface BotHitInput {
+  event_id: string;
+  sport: string;
+  home_team: string;
+  away_team: string;
+  commence_time: string;
+  market: string;
+  outcome: string;
+  point?: number | null;
+  book: string;
+  price: number;
+  fair_probability: number;
+}
+
+export interface ScannerDeps {
+  odds: OddsSource;
+  hits: HitService;
+  pubsub: PubSub;
+  lock: LeaderLock;
+  settings: () => EngineSettings | Promise<EngineSettings>;
+  now: () => number;
+  log: {
+    info(o: unknown, m?: string): void;
+    warn(o: unknown, m?: string): void;
+    error(o: unknown, m?: string): void;
+  };
+}
+
+/** An event the provider stops listing is dropped unless a bot sent it within this window. */
+const INGESTED_EVENT_GRACE_MS = 10 * 60_000;
+
+export function engineOptions(s: EngineSettings): Omit<FindHitsOptions, 'now'> {
+  return {
+    sharpBooks: s.sharp_books,
+    minSharpBooks: s.min_sharp_books,
+    method: s.devig_method,
+    minEv: s.min_ev,
+    suspectEv: s.suspect_ev,
+    sharpMaxAgeSeconds: s.sharp_max_age,
+    softMaxAgeSeconds: s.soft_max_age,
+    commission: s.exchange_commission,
+  };
+}
+
+/**
+ * The scanner: one cycle fetches every tracked sport, feeds the ev-core engine, diffs the
+ * priced hits against the HitBook, persists and publishes. Ingested odds take the same path
+ * for the events they touch. Cycles and ingests are serialized (one engine, one writer).
+ * `start()` schedules cycles every `scan_interval` seconds on the leader only.
+ */
+export class Scanner {
+  readonly engine: Engine;
+  private optionsKey = '';
+  private settings: EngineSettings | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  /** Last stored price per line (event|market|outcome|point|book): line history stores changes only. */
+  private readonly linePrices = new Map<string, number>();
+  private readonly knownEvents = new Map<string, string>();
+  private readonly lastPricedAt = new Map<string, number>();
+  private readonly ingestedAt = new Map<string, number>();
+  lastSummary: ScanSummary | undefined;
+
+  constructor(private readonly deps: ScannerDeps) {
+    this.engine = createEngine({ sharpBooks: [], method: 'multiplicative', minEv: 0 });
+  }
+
+  /** One full cycle now (the CLI's `scan --once`), whether or not this process is the leader. */
+  runOnce(): Promise<ScanSummary> {
+    return this.exclusive(() => this.cycle());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain.catch(() => {});
+    await this.deps.lock.release();
+  }
+
+  /** Re-reads the engine settings before the next cycle (settings saves call this). */
+  settingsChanged(settings?: EngineSettings): void {
+    if (settings) this.applySettings(settings);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    let interval = 30;
+    try {
+      const settings = await this.deps.settings();
+      interval = settings.scan_interval;
+      if (await this.deps.lock.acquire()) {
+        await this.runOnce();
+      } else {
+        // A follower: still closes its own bot hits on time.
+        await this.exclusive(() => this.expireBotHits());
+      }
+    } catch (err) {
+      this.deps.log.error({ err }, 'scan cycle failed');
+    }
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.tick(), interval * 1000);
+    this.timer.unref?.();
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private applySettings(settings: EngineSettings): void {
+    const key = JSON.stringify(engineOptions(settings));
+    this.settings = settings;
+    if (key !== this.optionsKey) {
+      this.engine.setOptions(engineOptions(settings));
+      this.optionsKey = key;
+    }
+  }
+
+  private async refreshSettings(): Promise<EngineSettings> {
+    this.applySettings(await this.deps.settings());
+    return this.settings as EngineSettings;
+  }
+
+  private async cycle(): Promise<ScanSummary> {
+    const started = performance.now();
+    const now = this.deps.now();
+    await this.refreshSettings();
+    const sports = this.deps.odds.trackedSports();
+    const errors: ScanSummary['errors'] = [];
+    const results = await Promise.all(
+      sports.map(async (sport) => {
+        try {
+          return { sport, events: await this.deps.odds.fetchSport(sport, { throwOnError: true }) };
+        } catch (err) {
+          errors.push({ sport, message: err instanceof Error ? err.message : String(err) });
+          return { sport, events: null };
+        }
+      }),
+    );
+
+    const incoming: OddsEvent[] = [];
+    const listed = new Set<string>();
+    const fetchedSports = new Set<string>();
+    for (const r of results) {
+      if (!r.events) continue;
+      fetchedSports.add(r.sport);
+      for (const ev of r.events) {
+        incoming.push(ev);
+        listed.add(ev.id);
+      }
+    }
+    const changed = this.engine.upsert(incoming);
+
+    // Events the provider no longer lists (and no bot refreshed lately) leave the engine.
+    const gone: string[] = [];
+    for (const ev of this.engine.events()) {
+      if (listed.has(ev.id) || !fetchedSports.has(ev.sport_key)) continue;
+      if (now - (this.ingestedAt.get(ev.id) ?? 0) < INGESTED_EVENT_GRACE_MS) continue;
+      if (Date.parse(ev.commence_time) > now) gone.push(ev.id);
+    }
+    this.engine.remove(gone);
+
+    const changes = emptyChanges();
+    await this.closeStartedEvents(now, changes);
+    const hits = this.engine.priceAll(now);
+    merge(changes, this.deps.hits.book.applyEngine(hits.map(observationFromEngine)));
+    merge(changes, this.deps.hits.book.expire());
+    for (const ev of this.engine.events()) this.lastPricedAt.set(ev.id, now);
+
+    await this.recordOdds(changed, now);
+    await this.deps.hits.commit(changes);
+    for (const sport of fetchedSports) {
+      this.deps.pubsub.publish(`odds:${sport}`, 'odds.updated', {
+        sport,
+        events: results.find((r) => r.sport === sport)?.events?.length ?? 0,
+        changed: changed.length,
+        at: new Date(now).toISOString(),
+      });
+    }
+    for (const e of errors) this.deps.log.warn({ sport: e.sport, err: e.message }, 'odds fetch failed');
+
+    const summary: ScanSummary = {
+      sports: sports.length,
+      events: this.engine.size(),
+      hits_active: this.deps.hits.book.size,
+      new: changes.new.length,
+      updated: changes.updated.length,
+      closed: changes.closed.length,
+      reopened: changes.reopened.length,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      errors,
+    };
+    this.lastSummary = summary;
+    return summary;
+  }
+
+  /**
+   * Events that started: the last fair price of each sharp line becomes its closing line
+   * (stored, and each hit of the event gets closing_fair_odds and clv), then the event leaves
+   * the engine. The fair line is re-derived at the time of the last pricing before the start,
+   * with every soft price admitted (minEv −∞) so that every quoted outcome gets its fair price.
+   */
+  private async closeStartedEvents(now: number, changes: HitChanges): Promise<void> {
+    const started = this.engine.events().filter((ev) => Date.parse(ev.commence_time) <= now);
+    if (started.length === 0) return;
+    const settings = this.settings as EngineSettings;
+    for (const ev of started) {
+      const commence = Date.parse(ev.commence_time);
+      const at = Math.min(this.lastPricedAt.get(ev.id) ?? commence - 1, commence - 1);
+      const closing = new Map<string, number>();
+      const rows: ClosingLineRow[] = [];
+      try {
+        const all = findHits([ev], {
+          ...engineOptions(settings),
+          minEv: Number.NEGATIVE_INFINITY,
+          suspectEv: undefined,
+          softMaxAgeSeconds: undefined,
+          now: at,
+        });
+        for (const h of all) {
+          const x = h.explain;
+          x.line.forEach((o, i) => {
+            const key = outcomeKey(h.market, o.name, o.point);
+            if (closing.has(key)) return;
+            const p = x.fair_probabilities[i];
+            closing.set(key, 1 / p);
+            rows.push({
+              event_id: ev.id,
+              market: h.market,
+              outcome: o.name,
+              point: o.point === null ? '' : String(o.point),
+              fair_odds: 1 / p,
+              fair_probability: p,
+              at: new Date(at).toISOString(),
+            });
+          });
+        }
+      } catch (err) {
+        this.deps.log.warn({ err, event: ev.id }, 'closing line failed');
+      }
+      merge(changes, this.deps.hits.book.closeEvent(ev.id, closing));
+      await this.deps.hits.repo.applyClosingLine(ev.id, rows).catch((err) => {
+        this.deps.log.error({ err, event: ev.id }, 'storing the closing line failed');
+      });
+      this.lastPricedAt.delete(ev.id);
+      this.ingestedAt.delete(ev.id);
+    }
+    this.engine.remove(started.map((e) => e.id));
+  }
+
+  /** Stores new events and price changes (only changes) of the events that changed. */
+  private async recordOdds(eventIds: string[], now: number): Promise<void> {
+    if (eventIds.length === 0) return;
+    const repo = this.deps.hits.repo;
+    const fresh = eventIds.filter((id) => !this.knownEvents.has(id));
+    try {
+      // After a restart the memory is empty: start from the last stored prices.
+      for (const p of await repo.lastPrices(fresh)) {
+        this.linePrices.set(`${p.event_id}|${p.market}|${p.outcome}|${p.point}|${p.book}`, p.price);
+      }
+      const events: EventRow[] = [];
+      const history: LinePrice[] = [];
+      for (const id of eventIds) {
+        const ev = this.engine.event(id);
+        if (!ev) continue;
+        const meta = `${ev.sport_key}|${ev.home_team}|${ev.away_team}|${ev.commence_time}`;
+        if (this.knownEvents.get(id) !== meta) {
+          this.knownEvents.set(id, meta);
+          events.push({
+            id,
+            sport: ev.sport_key,
+            home_team: ev.home_team,
+            away_team: ev.away_team,
+            commence_time: ev.commence_time,
+          });
+        }
+        for (const bm of ev.bookmakers ?? []) {
+          for (const mk of bm.markets ?? []) {
+            const at = mk.last_update ?? bm.last_update ?? new Date(now).toISOString();
+            for (const o of mk.outcomes ?? []) {
+              const point = o.point === null || o.point === undefined ? '' : String(o.point);
+              const key = `${id}|${mk.key}|${o.name}|${point}|${bm.key}`;
+              if (this.linePrices.get(key) === o.price) continue;
+              this.linePrices.set(key, o.price);
+              history.push({
+                event_id: id,
+                market: mk.key,
+                outcome: o.name,
+                point,
+                book: bm.key,
+                price: o.price,
+                at,
+              });
+            }
+          }
+        }
+      }
+      await repo.upsertEvents(events);
+      await repo.insertLineHistory(history);
+    } catch (err) {
+      this.deps.log.error({ err }, 'storing odds failed');
+    }
+  }
+
+  private async expireBotHits(): Promise<void> {
+    await this.deps.hits.commit(this.deps.hits.book.expire());
+  }
+
+  /** Closes bot hits past their TTL (and hits of started events) now; run on a timer. */
+  expireNow(): Promise<void> {
+    return this.exclusive(() => this.expireBotHits());
+  }
+
+  /** `POST /api/ingest/odds`: merged like provider odds and priced at once for the touched events. */
+  ingestOdds(events: OddsEvent[]): Promise<IngestOddsResult> {
+    return this.exclusive(async () => {
+      const now = this.deps.now();
+      await this.refreshSettings();
+      const merged = this.deps.odds.merge ? await this.deps.odds.merge(events) : events;
+      const changed = this.engine.upsert(merged);
+      for (const ev of events) this.ingestedAt.set(ev.id, now);
+      const observations: HitObservation[] = [];
+      for (const id of changed) {
+        for (const h of this.engine.priceEvent(id, now)) observations.push(observationFromEngine(h));
+      }
+      const changes = this.deps.hits.book.applyEngine(observations, { eventIds: new Set(changed) });
+      await this.recordOdds(changed, now);
+      await this.deps.hits.commit(changes);
+      const sports = new Set(events.map((e) => e.sport_key));
+      for (const sport of sports) {
+        this.deps.pubsub.publish(`odds:${sport}`, 'odds.updated', {
+          sport,
+          events: events.filter((e) => e.sport_key === sport).length,
+          changed: changed.length,
+          at: new Date(now).toISOString(),
+        });
+      }
+      return {
+        events: events.length,
+        events_changed: changed.length,
+        hits_new: changes.new.length,
+        hits_updated: changes.updated.length,
+        hits_closed: changes.closed.length,
+        hits_reopened: changes.reopened.length,
+      };
+    });
+  }
+
+  /** `POST /api/ingest/hits`: the server derives id, ev and kelly; they close after `ttlSeconds`. */
+  ingestHits(inputs: BotHitInput[], ttlSeconds: number) {
+    return this.exclusive(async () => {
+      const now = this.deps.now();
+      const settings = await this.refreshSettings();
+      const expiresAt = now + ttlSeconds * 1000;
+      const byId = new Map<string, HitObservation>();
+      for (const h of inputs) {
+        const point = h.point ?? null;
+        const ev = h.fair_probability * h.price - 1;
+        const kelly = Math.max(0, ev / (h.price - 1));
+        const id = hitId(h.event_id, h.market, h.outcome, point, h.book);
+        byId.set(id, {
+          id,
+          event_id: h.event_id,
+          sport: h.sport,
+          home_team: h.home_team,
+          away_team: h.away_team,
+          commence_time: h.commence_time,
+          market: h.market,
+          outcome: h.outcome,
+          point,
+          book: h.book,
+          price: h.price,
+          fair_probability: h.fair_probability,
+          fair_odds: 1 / h.fair_probability,
+          ev,
+          kelly,
+          suspect: ev > settings.suspect_ev,
+          source: 'bot',
+          expires_at: expiresAt,
+          explain: {
+            source: 'bot',
+            fair_probability: h.fair_probability,
+            price: h.price,
+            ev_formula: 'p × price − 1',
+            kelly_formula: '(p × price − 1) / (price − 1)',
+          },
+        });
+      }
+      const changes = this.deps.hits.book.applyBot([...byId.values()]);
+      await this.deps.hits.commit(changes);
+      // A refreshed TTL must reach the database too (without being published as a change).
+      const published = new Set(changedRecords(changes));
+      const refreshed = [...byId.keys()]
+        .map((id) => this.deps.hits.book.get(id))
+        .filter((r): r is NonNullable<typeof r> => r !== undefined && !published.has(r));
+      await this.deps.hits.persist(refreshed);
+      return {
+        hits: byId.size,
+        hits_new: changes.new.length,
+        hits_updated: changes.updated.length,
+        hits_reopened: changes.reopened.length,
+        expires_at: new Date(expiresAt).toISOString(),
+      };
+    });
+  }
+}
+
+function merge(into: HitChanges, from: HitChanges): void {
+  into.new.push(...from.new);
+  into.updated.push(...from.updated);
+  into.closed.push(...from.closed);
+  into.reopened.push(...from.reopened);
+  into.clv.push(...from.clv);
+}
