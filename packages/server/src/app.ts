@@ -11,6 +11,7 @@ import { adminRoutes } from './modules/admin/routes';
 import { createAccountServices } from './modules/auth/create';
 import { authRoutes } from './modules/auth/routes';
 import { HealthRegistry } from './modules/monitoring/health';
+import { metricsRoutes } from './modules/monitoring/metrics-routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { createOddsServices } from './modules/odds/plugin';
 import { oddsRoutes } from './modules/odds/routes';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(meRoutes);
   await app.register(adminRoutes);
   await app.register(monitoringRoutes);
+  await app.register(metricsRoutes);
   await app.register(oddsRoutes);
   await app.register(scannerPlugin);
 

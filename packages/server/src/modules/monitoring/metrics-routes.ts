@@ -26,7 +26,7 @@ export async function metricsRoutes(app: FastifyInstance) {
     cacheHits.set(cache.hits);
     cacheMisses.set(cache.misses);
     cacheKeys.set(cache.keys);
-    activeHits.set(ctx.hits.activeCount());
+    activeHits.set(ctx.hits.book.size);
     const quota = ctx.odds.status().quota;
     if (quota?.remaining != null) quotaRemaining.set(quota.remaining);
     if (quota?.used != null) quotaUsed.set(quota.used);
@@ -76,7 +76,7 @@ export async function metricsRoutes(app: FastifyInstance) {
         cache: await ctx.cache.stats(),
         websocket: { connections: 0 },
         provider: ctx.odds.status(),
-        hits: { active: ctx.hits.activeCount() },
+        hits: { active: ctx.hits.book.size },
         system: {
           cpu_count: cpus().length,
           load_average: loadavg(),
