@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS, cli, ensureWebBuilt, type RunningServer, startServer } from './server';
 
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[e2e] ${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+if (!haveChromium)
+  console.warn(`[e2e] ${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
 
 describe.skipIf(!haveChromium && process.env.EVISION_REQUIRE_SERVICES !== '1')('the live hits page', () => {
   let server: RunningServer;

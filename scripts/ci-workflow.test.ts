@@ -9,9 +9,9 @@ const workflow = parse(readFileSync(join(root, '.github/workflows/ci.yml'), 'utf
 };
 const ciRun = readFileSync(join(root, '.ci/run'), 'utf8');
 const runs = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
-const vitestProjects = (readFileSync(join(root, 'vitest.config.ts'), 'utf8').match(/name: '([a-z0-9-]+)'/g) ?? []).map(
-  (m) => m.slice(7, -1),
-);
+const vitestProjects = (
+  readFileSync(join(root, 'vitest.config.ts'), 'utf8').match(/name: '([a-z0-9-]+)'/g) ?? []
+).map((m) => m.slice(7, -1));
 
 describe('.github/workflows/ci.yml', () => {
   it('runs backend and frontend as separate jobs', () => {

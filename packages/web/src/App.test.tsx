@@ -52,7 +52,9 @@ describe('App', () => {
 
   it('shows the server error message when sign-in fails', async () => {
     vi.stubGlobal('fetch', async () =>
-      jsonResponse(401, { error: { code: 'invalid_credentials', message: 'Incorrect username or password' } }),
+      jsonResponse(401, {
+        error: { code: 'invalid_credentials', message: 'Incorrect username or password' },
+      }),
     );
     render(<App />);
     await userEvent.type(screen.getByLabelText('Username or e-mail'), 'x');

@@ -34,7 +34,10 @@ export function Hits() {
     <main>
       <header>
         <h1>Live +EV hits</h1>
-        <span>{user?.username}</span> <button onClick={logout}>Sign out</button>
+        <span>{user?.username}</span>{' '}
+        <button type="button" onClick={logout}>
+          Sign out
+        </button>
       </header>
       {isLoading && <p>Loading…</p>}
       {error && <p role="alert">{(error as Error).message}</p>}

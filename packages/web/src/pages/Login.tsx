@@ -27,7 +27,12 @@ export function Login() {
       <h1>EVision</h1>
       <label>
         Username or e-mail
-        <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+        <input
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoComplete="username"
+          required
+        />
       </label>
       <label>
         Password

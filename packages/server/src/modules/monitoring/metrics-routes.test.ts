@@ -18,7 +18,9 @@ describe('metrics, stats and config endpoints', () => {
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('evision_uptime_seconds');
     expect(res.body).toContain('evision_ev_hits_active 0');
-    expect(res.body).toMatch(/evision_http_requests_total\{method="GET",route="\/api\/ev\/hits\/:id",status="404"\} 1/);
+    expect(res.body).toMatch(
+      /evision_http_requests_total\{method="GET",route="\/api\/ev\/hits\/:id",status="404"\} 1/,
+    );
     // The raw URL never becomes a label.
     expect(res.body).not.toContain('some%7Cid');
   });

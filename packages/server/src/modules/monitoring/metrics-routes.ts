@@ -17,7 +17,10 @@ export async function metricsRoutes(app: FastifyInstance) {
   const cacheMisses = metrics.gauge('evision_cache_misses', 'Cache misses since start');
   const cacheKeys = metrics.gauge('evision_cache_keys', 'Keys in the cache');
   const activeHits = metrics.gauge('evision_ev_hits_active', 'Active EV hits');
-  const quotaRemaining = metrics.gauge('evision_odds_api_requests_remaining', 'The Odds API credits remaining');
+  const quotaRemaining = metrics.gauge(
+    'evision_odds_api_requests_remaining',
+    'The Odds API credits remaining',
+  );
   const quotaUsed = metrics.gauge('evision_odds_api_requests_used', 'The Odds API credits used');
 
   async function refreshGauges() {
@@ -97,7 +100,11 @@ export async function metricsRoutes(app: FastifyInstance) {
     '/api/monitoring/config',
     {
       preHandler: app.requireUser,
-      schema: { tags: ['monitoring'], summary: 'Non-sensitive configuration values', security: [{ bearer: [] }] },
+      schema: {
+        tags: ['monitoring'],
+        summary: 'Non-sensitive configuration values',
+        security: [{ bearer: [] }],
+      },
     },
     async () => {
       const c = ctx.config;
