@@ -77,7 +77,7 @@ export async function metricsRoutes(app: FastifyInstance) {
         uptime_seconds: Math.round((Date.now() - ctx.startedAt) / 1000),
         database: { kind: ctx.database.kind, ok: databaseOk, latency_ms: Number(dbLatency.toFixed(2)) },
         cache: await ctx.cache.stats(),
-        websocket: { connections: 0 },
+        websocket: { connections: ctx.realtime?.connections ?? 0 },
         provider: ctx.odds.status(),
         hits: { active: ctx.hits.book.size },
         system: {
