@@ -111,6 +111,15 @@ export class HitRepo {
     }
   }
 
+  /** Moves stored last_seen_at forward (never back), one statement for all the rows. */
+  async touchLastSeen(rows: { id: string; last_seen_at: string }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.execute(sql`
+      update ev_hits h set last_seen_at = greatest(h.last_seen_at, x.last_seen_at)
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(id text, last_seen_at timestamptz)
+      where h.id = x.id`);
+  }
+
   /** Active hits, and those closed after `closedSince` (ms), for the HitBook at start-up. */
   async loadForBook(closedSince: number, limit = 100_000): Promise<HitRecord[]> {
     const rows = await this.db

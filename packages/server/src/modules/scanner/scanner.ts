@@ -93,8 +93,19 @@ export class Scanner {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  /** Last stored price per line (event|market|outcome|point|book): line history stores changes only. */
-  private readonly linePrices = new Map<string, number>();
+  /**
+   * Last stored price per line, by event then market|outcome|point|book: line history stores
+   * changes only. Dropped with the event.
+   */
+  private readonly linePrices = new Map<string, Map<string, number>>();
+  /** Market objects already diffed into line history (providers hand out immutable objects). */
+  private readonly recordedMarkets = new WeakSet<object>();
+  /**
+   * The provider's last event object per id. The demo provider shares unchanged event and
+   * bookmaker objects between fetches, so an identical object needs no engine merge, and only
+   * the bookmakers that are new objects are handed to the engine (which deep-compares them).
+   */
+  private readonly lastFetched = new Map<string, OddsEvent>();
   private readonly knownEvents = new Map<string, string>();
   private readonly lastPricedAt = new Map<string, number>();
   private readonly ingestedAt = new Map<string, number>();
@@ -192,8 +203,9 @@ export class Scanner {
       if (!r.events) continue;
       fetchedSports.add(r.sport);
       for (const ev of r.events) {
-        incoming.push(ev);
         listed.add(ev.id);
+        const delta = this.delta(ev);
+        if (delta) incoming.push(delta);
       }
     }
     const changed = this.engine.upsert(incoming);
@@ -205,7 +217,7 @@ export class Scanner {
       if (now - (this.ingestedAt.get(ev.id) ?? 0) < INGESTED_EVENT_GRACE_MS) continue;
       if (Date.parse(ev.commence_time) > now) gone.push(ev.id);
     }
-    this.engine.remove(gone);
+    this.removeEvents(gone);
 
     const changes = emptyChanges();
     await this.closeStartedEvents(now, changes);
@@ -214,7 +226,7 @@ export class Scanner {
     merge(changes, this.deps.hits.book.expire());
     for (const ev of this.engine.events()) this.lastPricedAt.set(ev.id, now);
 
-    await this.recordOdds(changed, now);
+    await this.recordOdds(incoming, changed, now);
     await this.deps.hits.commit(changes);
     for (const sport of fetchedSports) {
       this.deps.pubsub.publish(`odds:${sport}`, 'odds.updated', {
@@ -292,43 +304,88 @@ export class Scanner {
       this.lastPricedAt.delete(ev.id);
       this.ingestedAt.delete(ev.id);
     }
-    this.engine.remove(started.map((e) => e.id));
+    this.removeEvents(started.map((e) => e.id));
   }
 
-  /** Stores new events and price changes (only changes) of the events that changed. */
-  private async recordOdds(eventIds: string[], now: number): Promise<void> {
-    if (eventIds.length === 0) return;
+  /**
+   * What the engine must merge of a fetched event: nothing when it is the very object fetched
+   * last time, only the bookmakers that are new objects when the event is otherwise the same,
+   * the whole event when the engine does not hold it or its teams or start moved.
+   */
+  private delta(ev: OddsEvent): OddsEvent | null {
+    const prev = this.lastFetched.get(ev.id);
+    this.lastFetched.set(ev.id, ev);
+    if (!prev || !this.engine.event(ev.id)) return ev;
+    if (prev === ev) return null;
+    if (
+      prev.commence_time !== ev.commence_time ||
+      prev.home_team !== ev.home_team ||
+      prev.away_team !== ev.away_team ||
+      prev.sport_key !== ev.sport_key ||
+      prev.sport_title !== ev.sport_title
+    )
+      return ev;
+    const before = prev.bookmakers ?? [];
+    const books = (ev.bookmakers ?? []).filter((bm, i) => before[i] !== bm);
+    return books.length === 0 ? null : { ...ev, bookmakers: books };
+  }
+
+  /** Events leave the engine and the scanner's per-event memory. */
+  private removeEvents(ids: string[]): void {
+    if (ids.length === 0) return;
+    this.engine.remove(ids);
+    for (const id of ids) {
+      this.lastFetched.delete(id);
+      this.linePrices.delete(id);
+      this.knownEvents.delete(id);
+    }
+  }
+
+  /**
+   * Stores new events and the price changes (only changes) of the events that changed, from the
+   * objects just merged into the engine (`events`; for a provider fetch, only its new bookmaker
+   * objects). All of it in two statements.
+   */
+  private async recordOdds(events: OddsEvent[], changedIds: string[], now: number): Promise<void> {
+    if (changedIds.length === 0) return;
+    const changedSet = new Set(changedIds);
     const repo = this.deps.hits.repo;
-    const fresh = eventIds.filter((id) => !this.knownEvents.has(id));
+    const nowIso = new Date(now).toISOString();
     try {
       // After a restart the memory is empty: start from the last stored prices.
+      const fresh = changedIds.filter((id) => !this.knownEvents.has(id) && this.engine.event(id));
       for (const p of await repo.lastPrices(fresh)) {
-        this.linePrices.set(`${p.event_id}|${p.market}|${p.outcome}|${p.point}|${p.book}`, p.price);
+        this.linesOf(p.event_id).set(`${p.market}|${p.outcome}|${p.point}|${p.book}`, p.price);
       }
-      const events: EventRow[] = [];
+      const rows: EventRow[] = [];
       const history: LinePrice[] = [];
-      for (const id of eventIds) {
-        const ev = this.engine.event(id);
-        if (!ev) continue;
-        const meta = `${ev.sport_key}|${ev.home_team}|${ev.away_team}|${ev.commence_time}`;
+      for (const ev of events) {
+        const id = ev.id;
+        if (!changedSet.has(id)) continue;
+        const stored = this.engine.event(id);
+        if (!stored) continue;
+        const meta = `${stored.sport_key}|${stored.home_team}|${stored.away_team}|${stored.commence_time}`;
         if (this.knownEvents.get(id) !== meta) {
           this.knownEvents.set(id, meta);
-          events.push({
+          rows.push({
             id,
-            sport: ev.sport_key,
-            home_team: ev.home_team,
-            away_team: ev.away_team,
-            commence_time: ev.commence_time,
+            sport: stored.sport_key,
+            home_team: stored.home_team,
+            away_team: stored.away_team,
+            commence_time: stored.commence_time,
           });
         }
+        const lines = this.linesOf(id);
         for (const bm of ev.bookmakers ?? []) {
           for (const mk of bm.markets ?? []) {
-            const at = mk.last_update ?? bm.last_update ?? new Date(now).toISOString();
+            if (this.recordedMarkets.has(mk)) continue;
+            this.recordedMarkets.add(mk);
+            const at = mk.last_update ?? bm.last_update ?? nowIso;
             for (const o of mk.outcomes ?? []) {
               const point = o.point === null || o.point === undefined ? '' : String(o.point);
-              const key = `${id}|${mk.key}|${o.name}|${point}|${bm.key}`;
-              if (this.linePrices.get(key) === o.price) continue;
-              this.linePrices.set(key, o.price);
+              const key = `${mk.key}|${o.name}|${point}|${bm.key}`;
+              if (lines.get(key) === o.price) continue;
+              lines.set(key, o.price);
               history.push({
                 event_id: id,
                 market: mk.key,
@@ -342,11 +399,20 @@ export class Scanner {
           }
         }
       }
-      await repo.upsertEvents(events);
+      await repo.upsertEvents(rows);
       await repo.insertLineHistory(history);
     } catch (err) {
       this.deps.log.error({ err }, 'storing odds failed');
     }
+  }
+
+  private linesOf(eventId: string): Map<string, number> {
+    let lines = this.linePrices.get(eventId);
+    if (!lines) {
+      lines = new Map();
+      this.linePrices.set(eventId, lines);
+    }
+    return lines;
   }
 
   private async expireBotHits(): Promise<void> {
@@ -365,13 +431,17 @@ export class Scanner {
       await this.refreshSettings();
       const merged = this.deps.odds.merge ? await this.deps.odds.merge(events) : events;
       const changed = this.engine.upsert(merged);
-      for (const ev of events) this.ingestedAt.set(ev.id, now);
+      for (const ev of events) {
+        this.ingestedAt.set(ev.id, now);
+        // The engine now holds books the provider did not send: next cycle merges its whole event.
+        this.lastFetched.delete(ev.id);
+      }
       const observations: HitObservation[] = [];
       for (const id of changed) {
         for (const h of this.engine.priceEvent(id, now)) observations.push(observationFromEngine(h));
       }
       const changes = this.deps.hits.book.applyEngine(observations, { eventIds: new Set(changed) });
-      await this.recordOdds(changed, now);
+      await this.recordOdds(merged, changed, now);
       await this.deps.hits.commit(changes);
       const sports = new Set(events.map((e) => e.sport_key));
       for (const sport of sports) {

@@ -13,13 +13,23 @@ import {
 
 /**
  * A seeded market simulator speaking the v4 shape. Each event has true probabilities (logits)
- * that random-walk, with occasional jumps ("news"). Sharp books and exchanges re-price every
- * tick at 2–3 % (exchanges ~1 %); soft books re-price at random intervals of 10–60 s at 4–8 %,
- * each with a small bias. Between their updates a soft book's price is stale, so after a jump
- * it can beat the fair price: a +EV hit that closes when the book catches up, within a minute.
+ * that random-walk slowly, with occasional jumps ("news"). The feed refreshes each event on its
+ * own clock, every 20–30 s (as The Odds API re-reads an event's books, all at once): at each
+ * refresh the sharp books and exchanges (2–3 %, exchanges ~1 %) have re-quoted every market,
+ * while each soft book (4–8 %) has re-quoted a given market only half the time, and never
+ * skips two refreshes running — so a soft price lags by 20–60 s. Each book keeps a small fixed
+ * lean per market. A re-quote takes the truth as it is then and rounds it to the price ladder
+ * (2 decimals below 2.0, coarser above, like an exchange's), so between news most re-quotes
+ * leave the price where it was and only move `last_update`. After a jump a soft price is stale
+ * until its book re-quotes, so it can beat the fair price: a +EV hit that closes within a minute.
+ * Between an event's refreshes nothing of it changes, so most events are unchanged in a fetch.
  *
  * Deterministic for a seed and a clock: time advances in fixed ticks from the first call,
  * and every random draw happens in tick order, never in response to a read.
+ *
+ * Cheap to read: a market's v4 object is built when it re-quotes and shared until the next
+ * re-quote; bookmaker and event objects are rebuilt only when one of their markets re-quoted.
+ * Returned objects are shared between calls and must not be mutated (see `OddsProvider`).
  */
 export interface DemoOddsProviderOptions {
   seed: number;
@@ -32,24 +42,40 @@ export interface DemoOddsProviderOptions {
 export const DEMO_TICK_MS = 5_000;
 /** Beyond this many ticks behind, the simulator jumps in one step instead of replaying each tick. */
 const MAX_REPLAY_TICKS = 120;
-const DRIFT_SIGMA = 0.012;
+/** The truth's drift per tick (logit): slow between news, so most re-quotes keep their price. */
+const DRIFT_SIGMA = 0.0003;
 const JUMP_PROBABILITY = 1 / 100;
-const SOFT_MIN_INTERVAL_MS = 10_000;
-const SOFT_MAX_INTERVAL_MS = 60_000;
+/** An event's refresh period: one of these (ms), drawn when it is scheduled. */
+const REFRESH_PERIODS_MS = [20_000, 25_000, 30_000];
+/** The chance that a soft book has re-quoted a market by a refresh (it never misses two running). */
+const SOFT_REQUOTE_PROBABILITY = 0.5;
+/** A book's fixed lean against the truth per market (logit sd, and its bound). */
+const LEAN_SD: Record<BookInfo['kind'], number> = { sharp: 0.01, exchange: 0.01, soft: 0.015 };
+const LEAN_BOUND = 0.03;
 const RESULTS_KEPT_MS = 3 * 86_400_000;
 const LOGIT_BOUND = 2.4;
+
+type MarketKey = 'h2h' | 'spreads' | 'totals';
+
+interface SimMarket {
+  key: MarketKey;
+  /** The book's fixed lean (logit) on the first outcome(s). */
+  lean: number[];
+  /** A soft book skipped this market at the last refresh (so it re-quotes at the next). */
+  skipped: boolean;
+  lastUpdate: number;
+  /** The v4 objects of the last re-quote (exchanges: h2h and h2h_lay), shared until the next. */
+  built: OddsMarket[];
+}
 
 interface SimBook {
   info: BookInfo;
   margin: number;
-  nextUpdate: number;
-  lastUpdate: number;
-  /** The book's belief per market, outcome order as quoted. */
-  h2h: number[];
-  spreads: number[];
-  totals: number[];
-  /** Built on demand from the beliefs; dropped when the book re-prices. */
+  markets: SimMarket[];
+  /** The bookmaker object with every market; dropped when a market re-quotes. */
   built: OddsBookmaker | undefined;
+  /** The same restricted to some markets (`sig`), for requests that ask for fewer. */
+  filtered: { sig: string; bm: OddsBookmaker | null } | undefined;
 }
 
 interface SimEvent {
@@ -66,6 +92,11 @@ interface SimEvent {
   spreadHome: number;
   total: number;
   books: SimBook[];
+  /** The feed's refresh period of this event and its next refresh (ms). */
+  period: number;
+  nextRefresh: number;
+  /** The event object last returned for a request signature; dropped when a book re-quotes. */
+  view: { sig: string; event: OddsEvent } | undefined;
 }
 
 interface FinishedEvent {
@@ -131,21 +162,31 @@ export class DemoOddsProvider implements OddsProvider {
     );
     this.activate(wanted);
     const allMarkets = ['h2h', 'h2h_lay', 'spreads', 'totals'].every((m) => markets.has(m));
+    const marketSig = allMarkets ? '*' : [...markets].sort().join(',');
+    const sig = `${wanted.map((w) => (w ? 1 : 0)).join('')}|${marketSig}`;
     const events: OddsEvent[] = [];
     for (const ev of state.events) {
       if (ev.commence <= now) continue;
+      if (ev.view?.sig === sig) {
+        events.push(ev.view.event);
+        continue;
+      }
       const bookmakers: OddsBookmaker[] = [];
       for (let i = 0; i < ev.books.length; i++) {
         if (!wanted[i]) continue;
-        const full = this.build(ev, ev.books[i]);
+        const book = ev.books[i];
+        const full = this.build(book);
         if (allMarkets) {
           bookmakers.push(full);
           continue;
         }
-        const kept = full.markets.filter((m) => markets.has(m.key));
-        if (kept.length > 0) bookmakers.push({ ...full, markets: kept });
+        if (book.filtered?.sig !== marketSig) {
+          const kept = full.markets.filter((m) => markets.has(m.key));
+          book.filtered = { sig: marketSig, bm: kept.length > 0 ? { ...full, markets: kept } : null };
+        }
+        if (book.filtered.bm) bookmakers.push(book.filtered.bm);
       }
-      events.push({
+      const event: OddsEvent = {
         id: ev.id,
         sport_key: ev.sport.key,
         sport_title: ev.sport.title,
@@ -153,7 +194,9 @@ export class DemoOddsProvider implements OddsProvider {
         home_team: ev.home,
         away_team: ev.away,
         bookmakers,
-      });
+      };
+      ev.view = { sig, event };
+      events.push(event);
     }
     return { events };
   }
@@ -198,7 +241,8 @@ export class DemoOddsProvider implements OddsProvider {
       if (!wanted[i] || this.active[i]) continue;
       this.active[i] = true;
       for (const state of this.sports.values())
-        for (const ev of state.events) this.reprice(ev, ev.books[i], t);
+        for (const ev of state.events)
+          for (const m of ev.books[i].markets) this.requote(ev, ev.books[i], m, t);
     }
   }
 
@@ -276,7 +320,11 @@ export class DemoOddsProvider implements OddsProvider {
       spreadHome: sport.spreadPoint(strength, rng()),
       total: sport.totalPoint(rng()),
       books: [],
+      period: REFRESH_PERIODS_MS[Math.floor(rng() * REFRESH_PERIODS_MS.length)],
+      nextRefresh: 0,
+      view: undefined,
     };
+    ev.nextRefresh = t + DEMO_TICK_MS * (1 + Math.floor((rng() * ev.period) / DEMO_TICK_MS));
     for (const info of BOOKS) {
       const margin =
         info.kind === 'sharp'
@@ -284,19 +332,29 @@ export class DemoOddsProvider implements OddsProvider {
           : info.kind === 'exchange'
             ? 0.005 + 0.01 * rng()
             : 0.04 + 0.04 * rng();
+      const sd = LEAN_SD[info.kind];
+      const lean = (n: number) =>
+        Array.from({ length: n }, () => (info.key === 'pinnacle' ? 0 : clamp(sd * gauss(rng), LEAN_BOUND)));
+      const keys: MarketKey[] = info.kind === 'exchange' ? ['h2h'] : ['h2h', 'spreads', 'totals'];
       const book: SimBook = {
         info,
         margin,
-        nextUpdate: 0,
-        lastUpdate: 0,
-        h2h: [],
-        spreads: [],
-        totals: [],
+        markets: keys.map((key) => ({
+          key,
+          lean: lean(key === 'h2h' ? h2h.length - 1 : 1),
+          skipped: false,
+          lastUpdate: 0,
+          built: [],
+        })),
         built: undefined,
+        filtered: undefined,
       };
       ev.books.push(book);
-      if (this.active[ev.books.length - 1])
-        this.reprice(ev, book, t - Math.floor(rng() * SOFT_MAX_INTERVAL_MS));
+      if (this.active[ev.books.length - 1]) {
+        // As if last re-quoted at an earlier refresh (soft books: up to two back).
+        const back = info.kind === 'soft' ? 2 * ev.period : ev.period;
+        for (const m of book.markets) this.requote(ev, book, m, t - Math.floor(rng() * back));
+      }
     }
     return ev;
   }
@@ -304,6 +362,8 @@ export class DemoOddsProvider implements OddsProvider {
   /** One tick (or a leap of `scale` ticks' worth of drift, every book re-pricing). */
   private step(t: number, scale: number, leap: boolean): void {
     const rng = this.rng;
+    const active: number[] = [];
+    for (let i = 0; i < this.active.length; i++) if (this.active[i]) active.push(i);
     for (const state of this.sports.values()) {
       this.lifecycle(state, t);
       for (const ev of state.events) {
@@ -326,9 +386,17 @@ export class DemoOddsProvider implements OddsProvider {
           else if (which === 1) ev.spreads = clamp(ev.spreads + size, 1.5);
           else ev.totals = clamp(ev.totals + size, 1.5);
         }
-        for (let i = 0; i < ev.books.length; i++) {
+        if (!leap && ev.nextRefresh > t) continue;
+        ev.nextRefresh = t + ev.period;
+        for (const i of active) {
           const book = ev.books[i];
-          if (this.active[i] && (leap || book.nextUpdate <= t)) this.reprice(ev, book, t);
+          const soft = book.info.kind === 'soft';
+          for (const m of book.markets) {
+            if (leap || !soft || m.skipped || rng() < SOFT_REQUOTE_PROBABILITY) {
+              m.skipped = false;
+              this.requote(ev, book, m, t);
+            } else m.skipped = true;
+          }
         }
       }
     }
@@ -372,58 +440,68 @@ export class DemoOddsProvider implements OddsProvider {
     }
   }
 
-  /** The book takes the current truth, with its own bias, and picks its next update time. */
-  private reprice(ev: SimEvent, book: SimBook, t: number): void {
-    const rng = this.rng;
-    const kind = book.info.kind;
-    const bias = kind === 'soft' ? 0.03 : book.info.key === 'pinnacle' ? 0 : 0.01;
-    const h = ev.h2h.map((x, i) => (i === ev.h2h.length - 1 ? x : x + bias * gauss(rng)));
-    book.h2h = softmax(h);
-    const s = sigmoid(ev.spreads + bias * gauss(rng));
-    book.spreads = [s, 1 - s];
-    const o = sigmoid(ev.totals + bias * gauss(rng));
-    book.totals = [o, 1 - o];
-    book.lastUpdate = Math.max(book.lastUpdate, t - Math.floor(rng() * 1000));
-    book.nextUpdate =
-      kind === 'soft'
-        ? t + SOFT_MIN_INTERVAL_MS + Math.floor(rng() * (SOFT_MAX_INTERVAL_MS - SOFT_MIN_INTERVAL_MS))
-        : t + DEMO_TICK_MS * (1 + Math.floor(rng() * 2));
+  /**
+   * The book re-quotes one market from the truth now (plus its lean), on the price ladder. The market's v4 object is rebuilt (its `last_update` moves even
+   * when the prices stay), and the book's and event's cached objects are dropped.
+   */
+  private requote(ev: SimEvent, book: SimBook, m: SimMarket, t: number): void {
+    m.lastUpdate = Math.max(m.lastUpdate, t - Math.floor(this.rng() * 1000));
+    const at = iso(m.lastUpdate);
+    if (m.key === 'h2h') {
+      const logits = ev.h2h.slice();
+      for (let i = 0; i < m.lean.length; i++) logits[i] += m.lean[i];
+      const probs = softmax(logits);
+      const names = ev.sport.threeWay ? [ev.home, ev.away, 'Draw'] : [ev.home, ev.away];
+      const back = priceWithMargin(probs, book.margin);
+      m.built = [marketObject('h2h', at, names, back)];
+      if (book.info.kind === 'exchange') {
+        // Lay prices sit just above the back prices (at least one ladder step).
+        const lay = priceWithMargin(probs, -0.012);
+        for (let i = 0; i < lay.length; i++) lay[i] = Math.max(lay[i], ladderUp(back[i]));
+        m.built.push(marketObject('h2h_lay', at, names, lay));
+      }
+    } else if (m.key === 'spreads') {
+      const s = sigmoid(ev.spreads + m.lean[0]);
+      const prices = priceWithMargin([s, 1 - s], book.margin);
+      m.built = [marketObject('spreads', at, [ev.home, ev.away], prices, [ev.spreadHome, -ev.spreadHome])];
+    } else {
+      const o = sigmoid(ev.totals + m.lean[0]);
+      const prices = priceWithMargin([o, 1 - o], book.margin);
+      m.built = [marketObject('totals', at, ['Over', 'Under'], prices, [ev.total, ev.total])];
+    }
     book.built = undefined;
+    book.filtered = undefined;
+    ev.view = undefined;
   }
 
-  /** The v4 bookmaker object for the book's current beliefs (cached until it re-prices). */
-  private build(ev: SimEvent, book: SimBook): OddsBookmaker {
+  /** The v4 bookmaker object of the book's current quotes (cached until a market re-quotes). */
+  private build(book: SimBook): OddsBookmaker {
     if (book.built) return book.built;
-    const at = iso(book.lastUpdate);
-    const market = (key: string, names: string[], probs: number[], margin: number, points?: number[]) => {
-      const prices = priceWithMargin(probs, margin);
-      return {
-        key,
-        last_update: at,
-        outcomes: names.map((name, i) =>
-          points ? { name, price: prices[i], point: points[i] } : { name, price: prices[i] },
-        ),
-      } satisfies OddsMarket;
-    };
-    const names = ev.sport.threeWay ? [ev.home, ev.away, 'Draw'] : [ev.home, ev.away];
-    const markets: OddsMarket[] = [market('h2h', names, book.h2h, book.margin)];
-    if (book.info.kind === 'exchange') {
-      // Lay prices sit just above the back prices: a small negative "margin".
-      const lay = market('h2h_lay', names, book.h2h, -0.012);
-      const back = markets[0].outcomes;
-      for (let i = 0; i < lay.outcomes.length; i++) {
-        lay.outcomes[i].price = Math.max(lay.outcomes[i].price, round2(back[i].price + 0.01));
-      }
-      markets.push(lay);
-    } else {
-      markets.push(
-        market('spreads', [ev.home, ev.away], book.spreads, book.margin, [ev.spreadHome, -ev.spreadHome]),
-        market('totals', ['Over', 'Under'], book.totals, book.margin, [ev.total, ev.total]),
-      );
+    let last = 0;
+    const markets: OddsMarket[] = [];
+    for (const m of book.markets) {
+      if (m.lastUpdate > last) last = m.lastUpdate;
+      markets.push(...m.built);
     }
-    book.built = { key: book.info.key, title: book.info.title, last_update: at, markets };
+    book.built = { key: book.info.key, title: book.info.title, last_update: iso(last), markets };
     return book.built;
   }
+}
+
+function marketObject(
+  key: string,
+  at: string,
+  names: string[],
+  prices: number[],
+  points?: number[],
+): OddsMarket {
+  const outcomes: OddsMarket['outcomes'] = [];
+  for (let i = 0; i < names.length; i++) {
+    outcomes.push(
+      points ? { name: names[i], price: prices[i], point: points[i] } : { name: names[i], price: prices[i] },
+    );
+  }
+  return { key, last_update: at, outcomes };
 }
 
 /**
@@ -444,7 +522,34 @@ export function priceWithMargin(probs: number[], margin: number): number[] {
     if (Math.abs(f) < 1e-9 || df === 0) break;
     k -= f / df;
   }
-  return probs.map((p) => Math.max(1.01, round2(1 / p ** k)));
+  return probs.map((p) => ladder(1 / p ** k));
+}
+
+/**
+ * The nearest price on the exchange-style ladder: steps of 0.01 up to 2, 0.02 to 3, 0.05 to 4,
+ * 0.1 to 6, 0.2 to 10, 0.5 to 20, 1 to 30, 2 to 50, 5 to 100, then 10 (at least 1.01).
+ */
+export function ladder(price: number): number {
+  const step = ladderStep(price);
+  return Math.max(1.01, round2(Math.round(price / step) * step));
+}
+
+/** The next price up the ladder. */
+function ladderUp(price: number): number {
+  return round2(price + ladderStep(price + 1e-9));
+}
+
+function ladderStep(price: number): number {
+  if (price < 2) return 0.01;
+  if (price < 3) return 0.02;
+  if (price < 4) return 0.05;
+  if (price < 6) return 0.1;
+  if (price < 10) return 0.2;
+  if (price < 20) return 0.5;
+  if (price < 30) return 1;
+  if (price < 50) return 2;
+  if (price < 100) return 5;
+  return 10;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
