@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Email, NUL_MESSAGE, noNul, Password, Role, Username } from './auth';
-import { IsoDateTime } from './common';
+import { DevigMethod, IsoDateTime } from './common';
 
 export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
@@ -115,16 +115,6 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 
 export const AuditPage = z.object({ records: z.array(AuditRecord), next_cursor: z.string().nullable() });
 
-export const DEVIG_METHODS = [
-  'multiplicative',
-  'additive',
-  'power',
-  'shin',
-  'odds_ratio',
-  'probit',
-  'worst_case',
-] as const;
-
 const BookKey = z.string().regex(/^[a-z0-9_]+$/, 'must be a lower-case key (a-z, 0-9, _)');
 
 /** The engine settings an admin saves (`PUT /api/admin/settings` takes the full object). */
@@ -132,7 +122,7 @@ export const EngineSettings = z
   .strictObject({
     sharp_books: z.array(BookKey).min(1, 'needs at least one book').max(20),
     min_sharp_books: z.number().int().min(1),
-    devig_method: z.enum(DEVIG_METHODS),
+    devig_method: DevigMethod,
     min_ev: z.number().min(-1).max(10),
     suspect_ev: z.number().min(0).max(100),
     sharp_max_age: z.number().int().min(1).max(86_400),

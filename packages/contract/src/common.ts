@@ -32,3 +32,16 @@ export const CommaList = z
 
 /** `true`/`false` (and 1/0) in a query string. */
 export const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** The devig methods of ev-core, as the wire enum (a test keeps the two lists equal). */
+export const DEVIG_METHODS = [
+  'multiplicative',
+  'additive',
+  'power',
+  'shin',
+  'odds_ratio',
+  'probit',
+  'worst_case',
+] as const;
+export const DevigMethod = z.enum(DEVIG_METHODS);
+export type DevigMethod = z.infer<typeof DevigMethod>;

@@ -1,14 +1,6 @@
 import { z } from 'zod';
+import { DevigMethod } from './common';
 
-const DevigMethod = z.enum([
-  'multiplicative',
-  'additive',
-  'power',
-  'shin',
-  'odds_ratio',
-  'probit',
-  'worst_case',
-]);
 const PriceFormat = z.enum(['decimal', 'american', 'fractional']);
 const Odds = z.union([z.number(), z.string().max(32)]);
 

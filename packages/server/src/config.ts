@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { DEVIG_METHODS } from '@evision/contract';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -11,15 +12,6 @@ import { z } from 'zod';
 
 const DEFAULT_SPORTS = 'basketball_nba,americanfootball_nfl,icehockey_nhl,baseball_mlb,soccer_epl';
 const DEFAULT_COMMISSION = 'betfair_ex_au:0.05,betfair_ex_uk:0.05,betfair_ex_eu:0.05';
-export const DEVIG_METHOD_NAMES = [
-  'multiplicative',
-  'additive',
-  'power',
-  'shin',
-  'odds_ratio',
-  'probit',
-  'worst_case',
-] as const;
 export const ODDS_MARKET_NAMES = ['h2h', 'spreads', 'totals'] as const;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -110,7 +102,7 @@ const envSchema = z.object({
   MIN_SHARP_BOOKS: int(1).default(1),
   SHARP_MAX_AGE: int(1).default(60),
   SOFT_MAX_AGE: int(1).default(120),
-  DEVIG_METHOD: z.enum(DEVIG_METHOD_NAMES).default('power'),
+  DEVIG_METHOD: z.enum(DEVIG_METHODS).default('power'),
   MIN_EV: z.coerce.number({ error: 'must be a number' }).min(-1).max(10).default(0.01),
   SUSPECT_EV: z.coerce.number({ error: 'must be a number' }).min(0).max(100).default(0.2),
   KELLY_FRACTION: fraction.default(0.25),
@@ -172,7 +164,7 @@ export interface Config {
 export interface EngineSettings {
   sharp_books: string[];
   min_sharp_books: number;
-  devig_method: (typeof DEVIG_METHOD_NAMES)[number];
+  devig_method: (typeof DEVIG_METHODS)[number];
   min_ev: number;
   suspect_ev: number;
   sharp_max_age: number;
