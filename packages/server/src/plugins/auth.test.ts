@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearer, createServiceToken, createUser } from '../../test/auth';
 import { createTestApp, type TestApp } from '../../test/helpers';
-import { authenticateToken, authPlugin } from './auth';
+import { authenticateToken, authPlugin, PrincipalCache, principalCache } from './auth';
 import { errorHandlerPlugin } from './error-handler';
 
 describe('auth plugin guards', () => {
@@ -51,6 +51,63 @@ describe('auth plugin guards', () => {
     expect((await get('/admin', admin.accessToken)).json().role).toBe('admin');
   });
 
+  it('reuses a resolved user principal without reading the user row again', async () => {
+    const u = await createUser(t.app);
+    const byId = vi.spyOn(t.app.ctx.users.repo, 'byId');
+    try {
+      expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+      const reads = byId.mock.calls.length;
+      for (let i = 0; i < 5; i++) expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+      expect(byId.mock.calls.length).toBe(reads);
+      // The WebSocket layer shares the same cache.
+      expect(await authenticateToken(t.app.ctx, u.accessToken)).toMatchObject({ user: { id: u.user.id } });
+      expect(byId.mock.calls.length).toBe(reads);
+    } finally {
+      byId.mockRestore();
+    }
+  });
+
+  it('answers 401 at once to a deactivated user and 403 at once to a demoted admin (same instance)', async () => {
+    const root = await createUser(t.app, { role: 'admin' });
+    const u = await createUser(t.app);
+    const actor = { id: root.user.id, username: root.user.username };
+    expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+    await t.app.ctx.users.update(u.user.id, { is_active: false }, actor);
+    const denied = await get('/feed', u.accessToken);
+    expect(denied.statusCode).toBe(401);
+    expect(denied.json().error.code).toBe('invalid_token');
+    // Through the probe's guards and the WebSocket layer alike.
+    expect(await authenticateToken(t.app.ctx, u.accessToken)).toBeNull();
+
+    const other = await createUser(t.app, { role: 'admin' });
+    expect((await get('/admin', other.accessToken)).statusCode).toBe(200);
+    await t.app.ctx.users.update(other.user.id, { role: 'user' }, actor);
+    expect((await get('/admin', other.accessToken)).statusCode).toBe(403);
+    await t.app.ctx.users.update(other.user.id, { role: 'admin' }, actor);
+    expect((await get('/admin', other.accessToken)).json().role).toBe('admin');
+
+    const gone = await createUser(t.app);
+    expect((await get('/feed', gone.accessToken)).statusCode).toBe(200);
+    await t.app.ctx.users.delete(gone.user.id, actor);
+    expect((await get('/feed', gone.accessToken)).statusCode).toBe(401);
+  });
+
+  it('is invalidated by a password change (the user row is re-read)', async () => {
+    const u = await createUser(t.app);
+    expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+    const gen = principalCache(t.app.ctx).generation(u.user.id);
+    const row = await t.app.ctx.users.repo.byId(u.user.id);
+    await t.app.ctx.users.setPassword(row!, `${u.password}-and-more`);
+    expect(principalCache(t.app.ctx).generation(u.user.id)).toBeGreaterThan(gen);
+    const byId = vi.spyOn(t.app.ctx.users.repo, 'byId');
+    try {
+      expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+      expect(byId).toHaveBeenCalledWith(u.user.id);
+    } finally {
+      byId.mockRestore();
+    }
+  });
+
   it('authenticateToken resolves principals for the WebSocket layer and answers null otherwise', async () => {
     const u = await createUser(t.app);
     const token = await createServiceToken(t.app, ['feed']);
@@ -62,5 +119,46 @@ describe('auth plugin guards', () => {
     expect(await authenticateToken(t.app.ctx, 'nope')).toBeNull();
     expect(await authenticateToken(t.app.ctx, undefined)).toBeNull();
     await t.app.ctx.tokens.revokeServiceToken((await t.app.ctx.tokens.listServiceTokens())[0].id);
+  });
+});
+
+describe('PrincipalCache', () => {
+  const principal = (id: number) =>
+    ({ kind: 'user', user: { id, username: `u${id}` } }) as unknown as Parameters<PrincipalCache['set']>[1];
+
+  it('keeps an entry for the TTL and never past the token expiry', () => {
+    let now = 1_000_000;
+    const cache = new PrincipalCache(() => now, 5_000);
+    cache.set('a', principal(1), cache.generation(1), (now + 60_000) / 1000);
+    cache.set('b', principal(2), cache.generation(2), (now + 2_000) / 1000);
+    cache.set('c', principal(3), cache.generation(3), now / 1000);
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('b')).toBeDefined();
+    expect(cache.get('c')).toBeUndefined();
+    now += 2_000;
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('b')).toBeUndefined();
+    now += 3_000;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('drops a user’s entries on invalidation, including one filled by a read that raced the write', () => {
+    const cache = new PrincipalCache(() => 0, 5_000);
+    const before = cache.generation(7);
+    cache.set('x', principal(7), before);
+    cache.invalidateUser(7);
+    expect(cache.get('x')).toBeUndefined();
+    // A lookup that read the generation before the write and fills afterwards stays a miss.
+    cache.set('y', principal(7), before);
+    expect(cache.get('y')).toBeUndefined();
+    cache.set('z', principal(7), cache.generation(7));
+    expect(cache.get('z')).toBeDefined();
+  });
+
+  it('caches nothing with a TTL of 0', () => {
+    const cache = new PrincipalCache(() => 0, 0);
+    cache.set('a', principal(1), 0);
+    expect(cache.get('a')).toBeUndefined();
   });
 });

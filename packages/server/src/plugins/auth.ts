@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { User as UserJson } from '@evision/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { decodeJwt } from 'jose';
 import type { AppContext } from '../context';
 import { AppError, forbidden, unauthorized } from '../infra/errors';
 import { SERVICE_TOKEN_PREFIX, type ServiceScope } from '../modules/auth/tokens';
@@ -38,6 +40,134 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match[1];
 }
 
+/** How long a resolved user principal is reused without re-reading the user row (docs/SECURITY.md). */
+export const PRINCIPAL_CACHE_TTL_MS = 5_000;
+const PRINCIPAL_CACHE_MAX = 10_000;
+
+interface CachedPrincipal {
+  principal: Principal & { kind: 'user' };
+  /** ms (ctx.now clock): the earlier of fill time + TTL and the token's own `exp`. */
+  until: number;
+  userId: number;
+  /** The user's generation when the row was read; a later write makes the entry stale. */
+  generation: number;
+}
+
+/**
+ * User principals by SHA-256 of the access token, so that an authenticated read does not
+ * verify the JWT and read the user row on every request. An entry lives at most
+ * PRINCIPAL_CACHE_TTL_MS and never past the token's expiry. Every write to a user row in this
+ * process (UserRepo.update/delete: role, is_active, password, TOTP; deletion) and every
+ * revocation of the user's refresh tokens bumps the user's generation, which retires the
+ * user's entries at once; other instances (and the offline CLI) are seen within the TTL.
+ * Service tokens are not cached (a revoked one must stop at once; bots are few).
+ */
+export class PrincipalCache {
+  private readonly entries = new Map<string, CachedPrincipal>();
+  private readonly generations = new Map<number, number>();
+
+  constructor(
+    private readonly now: () => number,
+    readonly ttlMs = PRINCIPAL_CACHE_TTL_MS,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  static key(token: string): string {
+    return createHash('sha256').update(token).digest('base64');
+  }
+
+  generation(userId: number): number {
+    return this.generations.get(userId) ?? 0;
+  }
+
+  get(key: string): CachedPrincipal['principal'] | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.until <= this.now() || e.generation !== this.generation(e.userId)) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.principal;
+  }
+
+  /** `generation` must be read before the user row was, so a concurrent write is never masked. */
+  set(key: string, principal: CachedPrincipal['principal'], generation: number, expSeconds?: number): void {
+    if (this.ttlMs <= 0) return;
+    const now = this.now();
+    const until = Math.min(
+      now + this.ttlMs,
+      expSeconds === undefined ? Number.POSITIVE_INFINITY : expSeconds * 1000,
+    );
+    if (until <= now) return;
+    if (this.entries.size >= PRINCIPAL_CACHE_MAX) {
+      for (const [k, e] of this.entries) if (e.until <= now) this.entries.delete(k);
+      // Still full (a flood of distinct valid tokens): drop the oldest tenth.
+      if (this.entries.size >= PRINCIPAL_CACHE_MAX) {
+        let drop = Math.ceil(PRINCIPAL_CACHE_MAX / 10);
+        for (const k of this.entries.keys()) {
+          if (drop-- <= 0) break;
+          this.entries.delete(k);
+        }
+      }
+    }
+    this.entries.set(key, { principal, until, userId: principal.user.id, generation });
+  }
+
+  /** The user's cached principals are stale from now on (role, activation, password, deletion…). */
+  invalidateUser(userId: number): void {
+    this.generations.set(userId, this.generation(userId) + 1);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const caches = new WeakMap<AppContext, PrincipalCache>();
+
+/**
+ * The principal cache of an app context (shared by every guard and the WebSocket layer of that
+ * context). Created on first use, when it also hooks the user writes that must invalidate it.
+ */
+export function principalCache(ctx: AppContext): PrincipalCache {
+  let cache = caches.get(ctx);
+  if (cache) return cache;
+  const created = new PrincipalCache(ctx.now);
+  cache = created;
+  caches.set(ctx, created);
+  const repo = ctx.users.repo;
+  const update = repo.update.bind(repo);
+  repo.update = async (id, set) => {
+    created.invalidateUser(id);
+    try {
+      return await update(id, set);
+    } finally {
+      created.invalidateUser(id);
+    }
+  };
+  const remove = repo.delete.bind(repo);
+  repo.delete = async (id) => {
+    created.invalidateUser(id);
+    try {
+      return await remove(id);
+    } finally {
+      created.invalidateUser(id);
+    }
+  };
+  const revokeAll = ctx.tokens.revokeAllForUser.bind(ctx.tokens);
+  ctx.tokens.revokeAllForUser = async (userId) => {
+    try {
+      return await revokeAll(userId);
+    } finally {
+      created.invalidateUser(userId);
+    }
+  };
+  return created;
+}
+
 /** Resolves a token to its principal or throws the 401 a client should see. */
 export async function resolvePrincipal(ctx: AppContext, token: string): Promise<Principal> {
   if (token.startsWith(SERVICE_TOKEN_PREFIX)) {
@@ -45,10 +175,18 @@ export async function resolvePrincipal(ctx: AppContext, token: string): Promise<
     if (!info) throw unauthorized('Invalid token', 'invalid_token');
     return { kind: 'service', tokenId: info.id, name: info.name, scopes: info.scopes };
   }
+  const cache = principalCache(ctx);
+  const key = PrincipalCache.key(token);
+  const hit = cache.get(key);
+  if (hit) return hit;
   const claims = await ctx.tokens.verifyAccess(token);
+  const generation = cache.generation(claims.userId);
   const row = await ctx.users.repo.byId(claims.userId);
   if (!row?.isActive) throw unauthorized('Invalid token', 'invalid_token');
-  return { kind: 'user', user: toUserJson(row) };
+  // Shared by the requests that hit the cache: frozen so that no handler can alter another's.
+  const principal = Object.freeze({ kind: 'user' as const, user: Object.freeze(toUserJson(row)) });
+  cache.set(key, principal, generation, decodeJwt(token).exp);
+  return principal;
 }
 
 /** For the WebSocket layer: the principal of an access or service token, or null. */

@@ -59,9 +59,11 @@ export function createMetrics(): Metrics {
 
 export const metricsPlugin = fp(async (app: FastifyInstance, opts: { metrics: Metrics }) => {
   const { metrics } = opts;
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style (not async): this runs on every response, and a promise per hook adds up.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 });

@@ -6,12 +6,15 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** `X-Request-Id` (kept from the client when well-formed) and `X-Process-Time` on every response. */
 export const requestContextPlugin = fp(async (app: FastifyInstance) => {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks (not async): they run on every request, and a promise each adds up.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     // elapsedTime is milliseconds since the request arrived; the header is in seconds like the original.
     reply.header('x-process-time', (reply.elapsedTime / 1000).toFixed(6));
+    done(null, payload);
   });
 });
 

@@ -24,6 +24,12 @@ interface CachedBody {
 }
 
 const LIST_CACHE_SIZE = 256;
+/**
+ * An active hit's `last_seen_at` moves every cycle in memory (what the API serves); the database
+ * gets it with every other change of the hit, and otherwise at most this late (one statement for
+ * the hits due). Closing a hit writes the whole row, so closed hits are exact.
+ */
+export const LAST_SEEN_FLUSH_MS = 60_000;
 const EXPORT_BATCH = 1_000;
 
 /** CSV columns of an export, in order (the hit fields of ARCHITECTURE §6). */
@@ -63,6 +69,8 @@ export const EXPORT_COLUMNS = [
 export class HitService {
   private readonly listCache = new Map<string, CachedBody>();
   private writes: Promise<unknown> = Promise.resolve();
+  /** last_seen_at (ms) as stored, per active hit this instance writes. */
+  private readonly storedSeen = new Map<string, number>();
 
   constructor(
     readonly book: HitBook,
@@ -74,34 +82,71 @@ export class HitService {
 
   /** Restores the HitBook from the database (active hits and those closed in the last 6 h). */
   async load(): Promise<void> {
-    this.book.load(await this.repo.loadForBook(this.now() - 6 * 3600_000));
+    const records = await this.repo.loadForBook(this.now() - 6 * 3600_000);
+    this.book.load(records);
+    this.stored(records);
   }
 
-  /** Persists (one batched statement) then publishes a change set. Writes are serialized. */
+  /**
+   * Persists a change set — only the hits that changed (price, EV, status, CLV…), one batched
+   * statement, plus the `last_seen_at` of active hits whose stored one is due
+   * (`LAST_SEEN_FLUSH_MS`) — then publishes it. Writes are serialized.
+   */
   async commit(changes: HitChanges): Promise<void> {
     const records = changedRecords(changes);
-    if (records.length === 0) return;
+    const seen = this.dueLastSeen(new Set(records));
+    if (records.length === 0 && seen.length === 0) return;
     // The explain is stored when a hit appears and when it closes; in between the detail
     // endpoint reads it from memory (building ~1,500 explains a cycle would dominate the write).
     const withExplain = new Set([...changes.new, ...changes.reopened, ...changes.closed]);
-    const write = this.writes.then(() =>
-      this.repo.upsertHits(records, (r) => (withExplain.has(r) ? this.explainFor(r) : null)),
-    );
+    const write = this.writes.then(async () => {
+      if (records.length > 0) {
+        await this.repo.upsertHits(records, (r) => (withExplain.has(r) ? this.explainFor(r) : null));
+        this.stored(records);
+      }
+      if (seen.length > 0) {
+        await this.repo.touchLastSeen(seen.map((r) => ({ id: r.hit.id, last_seen_at: r.hit.last_seen_at })));
+        this.stored(seen);
+      }
+    });
     this.writes = write.catch(() => {});
     try {
       await write;
     } finally {
       // Publish even when the write failed: the in-memory state (what HTTP serves) changed.
-      this.publish(changes);
+      if (records.length > 0) this.publish(changes);
     }
   }
 
   /** Stores records without publishing them (a bot hit's refreshed TTL). */
   async persist(records: HitRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const write = this.writes.then(() => this.repo.upsertHits(records, (r) => this.explainFor(r)));
+    const write = this.writes.then(async () => {
+      await this.repo.upsertHits(records, (r) => this.explainFor(r));
+      this.stored(records);
+    });
     this.writes = write.catch(() => {});
     await write;
+  }
+
+  /** Remembers what the database now holds of these records' last_seen_at. */
+  private stored(records: HitRecord[]): void {
+    for (const r of records) {
+      if (r.hit.status === 'active') this.storedSeen.set(r.hit.id, Date.parse(r.hit.last_seen_at));
+      else this.storedSeen.delete(r.hit.id);
+    }
+  }
+
+  /** Active hits (own, not mirrored) whose stored last_seen_at lags memory by the flush interval. */
+  private dueLastSeen(writing: Set<HitRecord>): HitRecord[] {
+    const due: HitRecord[] = [];
+    for (const h of this.book.active()) {
+      const stored = this.storedSeen.get(h.id);
+      if (stored === undefined || Date.parse(h.last_seen_at) - stored < LAST_SEEN_FLUSH_MS) continue;
+      const r = this.book.get(h.id);
+      if (r && !r.mirrored && !writing.has(r)) due.push(r);
+    }
+    return due;
   }
 
   private explainFor(r: HitRecord): unknown {
