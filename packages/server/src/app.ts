@@ -15,6 +15,7 @@ import { metricsRoutes } from './modules/monitoring/metrics-routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { createOddsServices } from './modules/odds/plugin';
 import { oddsRoutes } from './modules/odds/routes';
+import { realtimePlugin } from './modules/realtime/routes';
 import { createEvServices, scannerPlugin } from './modules/scanner/plugin';
 import { meRoutes } from './modules/users/routes';
 import { authPlugin } from './plugins/auth';
@@ -79,7 +80,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     startedAt: Date.now(),
     health: new HealthRegistry(),
     metrics: createMetrics(),
-    ...createEvServices({ config, db: database.db, redis: redis ?? undefined, now, log: app.log, ctx: () => ctx }),
+    ...createEvServices({
+      config,
+      db: database.db,
+      redis: redis ?? undefined,
+      now,
+      log: app.log,
+      ctx: () => ctx,
+    }),
     ...createOddsServices({
       config,
       redis: redis ?? undefined,
@@ -107,6 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(metricsRoutes);
   await app.register(oddsRoutes);
   await app.register(scannerPlugin);
+  await app.register(realtimePlugin, deps.realtime ?? {});
 
   // Last, so every API route is registered before the single-page-app fallback.
   await app.register(webAppPlugin, { distDir: config.webDistDir });

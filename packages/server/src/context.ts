@@ -4,18 +4,19 @@ import type { Config } from './config';
 import type { AuditChain } from './infra/audit/chain';
 import type { CacheManager } from './infra/cache/cache-manager';
 import type { Database, Db } from './infra/db/client';
+import type { PubSub } from './infra/pubsub';
 import type { AuthService } from './modules/auth/service';
 import type { TokenService } from './modules/auth/tokens';
+import type { HitService } from './modules/ev/service';
 import type { HealthRegistry } from './modules/monitoring/health';
 import type { OddsProvider } from './modules/odds/providers/types';
 import type { OddsService } from './modules/odds/service';
+import type { RealtimeHub, RealtimeOptions } from './modules/realtime/hub';
+import type { Scanner } from './modules/scanner/scanner';
 import type { SettingsService } from './modules/settings/service';
 import type { PasswordHasher } from './modules/users/passwords';
 import type { UserService } from './modules/users/service';
 import type { Metrics } from './plugins/metrics';
-import type { PubSub } from './infra/pubsub';
-import type { HitService } from './modules/ev/service';
-import type { Scanner } from './modules/scanner/scanner';
 
 /** What buildApp may be given instead of creating it (tests pass a cloned database, a clock…). */
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   passwordHasher?: PasswordHasher;
   /** Odds provider instead of the configured one (tests, benchmarks). */
   oddsProvider?: OddsProvider;
+  /** WebSocket hub tuning (tests shorten the heartbeat and the buffer bound). */
+  realtime?: RealtimeOptions;
 }
 
 /** Shared services, reachable in plugins and routes as `app.ctx`. */
@@ -62,6 +65,8 @@ export interface AppContext {
   hits: HitService;
   /** The scan loop, `runOnce()`, and the ingest paths (modules/scanner). */
   scanner: Scanner;
+  /** The WebSocket hub of `/ws/live`; set when its plugin registers (modules/realtime). */
+  realtime?: RealtimeHub;
   /** Called by main.ts once the server listens (prints the demo user, starts background work). */
   onListening?: () => void;
 }
