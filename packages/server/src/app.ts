@@ -76,7 +76,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     database,
     db: database.db,
     redis: redis ?? undefined,
-    now: deps.now ?? (() => Date.now()),
+    now,
     startedAt: Date.now(),
     health: new HealthRegistry(),
     metrics: createMetrics(),
