@@ -21,7 +21,10 @@ describe('request logging', () => {
     const options = loggerOptions({ logLevel: 'info' }) as object;
     const app = Fastify({ logger: { ...options, stream } });
     app.get('/ws/live', async () => ({ ok: true }));
-    await app.inject({ url: '/ws/live?token=super-secret-jwt', headers: { authorization: 'Bearer also-secret' } });
+    await app.inject({
+      url: '/ws/live?token=super-secret-jwt',
+      headers: { authorization: 'Bearer also-secret' },
+    });
     await app.close();
     const log = lines.join('');
     expect(log).toContain('/ws/live?token=[redacted]');
