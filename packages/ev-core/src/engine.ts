@@ -22,33 +22,52 @@
  */
 import { type ConsensusQuote, consensus } from './consensus.js';
 import { MAX_OUTCOMES } from './devig.js';
-import { type EventMeta, type LineContext, type LineSource, makeHit } from './explain.js';
+import { type EventMeta, type HitContext, type LineContext, type LineSource, makeHit } from './explain.js';
 import { buildLines, findLine, type Line, outcomeIndex, sharpQuotes } from './hits.js';
-import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
+import { hitId, isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
 import { nowMillis, toMillis } from './time.js';
 import type { Bookmaker, Engine, FindHitsOptions, Hit, OddsEvent } from './types.js';
 
 /** The numeric columns, for one block (local indexes) or the arena (global indexes). */
 interface Store {
-  /** Per line: offset of its outcomes in `fair`, outcome count, sharp quote range, scratch flag. */
+  /** Per line: offset of its outcomes in `fair`, outcome count, sharp quote range. */
   lineFair: Int32Array;
   lineN: Int32Array;
   lineSq0: Int32Array;
   lineSq1: Int32Array;
-  lineOk: Uint8Array;
   /** Per sharp quote: update time (ms, NaN unknown), offset of its prices in `prices`. */
   sqUpd: Float64Array;
   sqPrice: Int32Array;
   prices: Float64Array;
   /** Scratch: fair probabilities of the current pass. */
   fair: Float64Array;
-  /** Per soft cell: line, slot in `fair`, quoted price, update time, commission rate. */
+  /**
+   * Per soft cell: line, slot in `fair`, quoted price, update time, effective price after
+   * commission (fixed at compile time: it depends only on the price and the book's rate), and
+   * its hit template once it has had a hit.
+   */
   cellLine: Int32Array;
   cellFair: Int32Array;
   cellPrice: Float64Array;
   cellUpd: Float64Array;
-  cellRate: Float64Array;
+  cellEff: Float64Array;
+  /** Made on the first hit (a block: null until then). */
+  tpl: (CellTemplate | undefined)[] | null;
+}
+
+/** A priced cell's hit strings and explain inputs, made on its first hit and kept with its block. */
+interface CellTemplate {
+  readonly meta: EventMeta;
+  readonly src: LineSource;
+  readonly l: number;
+  readonly market: string;
+  readonly id: string;
+  readonly outcome: string;
+  readonly point: number | null;
+  readonly book: string;
+  readonly outcomeIndex: number;
+  readonly rate: number;
 }
 
 interface Block extends Store {
@@ -69,6 +88,8 @@ interface Block extends Store {
   cellBook: string[];
   /** Explain's line contexts. */
   src: LineSource;
+  /** Per cell, the book's commission rate (for hit templates). */
+  cellRate: number[];
 }
 
 function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): Block {
@@ -151,6 +172,11 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     }
   }
   const cellOut = Int32Array.from(co);
+  const cellEff = new Float64Array(cl.length);
+  for (let c = 0; c < cl.length; c++) {
+    const rate = cr[c];
+    cellEff[c] = rate === 0 ? cp[c] : 1 + (cp[c] - 1) * (1 - rate); // ev.effectivePrice
+  }
   const cellFair = new Int32Array(cl.length);
   for (let c = 0; c < cl.length; c++) cellFair[c] = lineFair[cl[c]] + co[c];
   const blk: Omit<Block, 'src'> & { src: LineSource | null } = {
@@ -176,7 +202,6 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     lineN,
     lineSq0,
     lineSq1,
-    lineOk: new Uint8Array(nLines),
     sqUpd,
     sqPrice,
     prices,
@@ -185,7 +210,9 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     cellFair,
     cellPrice: Float64Array.from(cp),
     cellUpd: Float64Array.from(cu),
-    cellRate: Float64Array.from(cr),
+    cellRate: cr,
+    cellEff,
+    tpl: null,
     cellOut,
     cellName,
     cellPoint,
@@ -223,7 +250,6 @@ class Arena implements Store {
   lineN = new Int32Array(0);
   lineSq0 = new Int32Array(0);
   lineSq1 = new Int32Array(0);
-  lineOk = new Uint8Array(0);
   sqUpd = new Float64Array(0);
   sqPrice = new Int32Array(0);
   prices = new Float64Array(0);
@@ -232,7 +258,8 @@ class Arena implements Store {
   cellFair = new Int32Array(0);
   cellPrice = new Float64Array(0);
   cellUpd = new Float64Array(0);
-  cellRate = new Float64Array(0);
+  cellEff = new Float64Array(0);
+  tpl: (CellTemplate | undefined)[] = [];
   nL = 0;
   nQ = 0;
   nP = 0;
@@ -243,6 +270,7 @@ class Arena implements Store {
 
   reset(): void {
     this.nL = this.nQ = this.nP = this.nF = this.nC = this.deadCells = 0;
+    this.tpl.length = 0;
   }
 
   append(b: Block): Region {
@@ -267,7 +295,6 @@ class Arena implements Store {
     this.lineN = grown(this.lineN, this.nL);
     this.lineSq0 = grown(this.lineSq0, this.nL);
     this.lineSq1 = grown(this.lineSq1, this.nL);
-    this.lineOk = grown(this.lineOk, this.nL);
     this.sqUpd = grown(this.sqUpd, this.nQ);
     this.sqPrice = grown(this.sqPrice, this.nQ);
     this.prices = grown(this.prices, this.nP);
@@ -276,7 +303,7 @@ class Arena implements Store {
     this.cellFair = grown(this.cellFair, this.nC);
     this.cellPrice = grown(this.cellPrice, this.nC);
     this.cellUpd = grown(this.cellUpd, this.nC);
-    this.cellRate = grown(this.cellRate, this.nC);
+    this.cellEff = grown(this.cellEff, this.nC);
     this.write(b, r);
     return r;
   }
@@ -300,7 +327,10 @@ class Arena implements Store {
     }
     this.cellPrice.set(b.cellPrice, r.C0);
     this.cellUpd.set(b.cellUpd, r.C0);
-    this.cellRate.set(b.cellRate, r.C0);
+    this.cellEff.set(b.cellEff, r.C0);
+    // Appended regions extend the array in order, so it stays dense.
+    const bt = b.tpl;
+    for (let c = 0; c < b.nCells; c++) this.tpl[r.C0 + c] = bt === null ? undefined : bt[c];
   }
 }
 
@@ -331,97 +361,132 @@ class BlockLines implements LineSource {
 function priceEventIn(
   st: Store,
   L0: number,
+  L1: number,
   C0: number,
+  C1: number,
   blk: Block,
-  opts: NormalizedOptions,
-  nowMs: number,
+  hc: HitContext,
   out: Hit[],
 ) {
-  if (!(blk.commenceMs > nowMs) || blk.nCells === 0) return;
-  const { lineFair, lineN, lineSq0, lineSq1, lineOk, sqUpd, sqPrice, prices, fair } = st;
+  const { opts, nowMs } = hc;
+  const { lineFair, lineN, lineSq0, lineSq1, sqUpd, sqPrice, prices, fair } = st;
   const sharpMax = opts.sharpMaxAgeSeconds;
   const minSharp = opts.minSharpBooks;
   const fast = opts.method === 'multiplicative' && minSharp === 1;
   let any = false;
-  const L1 = L0 + blk.nLines;
   for (let L = L0; L < L1; L++) {
-    lineOk[L] = 0;
-    const q0 = lineSq0[L];
-    const q1 = lineSq1[L];
-    if (q1 - q0 < minSharp || q1 === q0) continue;
-    let fresh = -1;
-    let nFresh = 0;
-    for (let s = q0; s < q1; s++) {
-      // time.isFresh inlined: no limit → fresh; unknown age (NaN) → stale.
-      if (sharpMax === undefined || (nowMs - sqUpd[s]) / 1000 <= sharpMax) {
-        nFresh++;
-        fresh = s;
-      }
-    }
-    if (nFresh < minSharp || nFresh === 0) continue;
     const off = lineFair[L];
     const n = lineN[L];
-    if (fast && nFresh === 1 && n <= MAX_OUTCOMES) {
-      // Inlined multiplicative devig, the same operations as devig.ts: r = 1/o, S = Σr, p = r/S.
-      const po = sqPrice[fresh];
-      let S = 0;
-      for (let i = 0; i < n; i++) S += 1 / prices[po + i];
-      for (let i = 0; i < n; i++) fair[off + i] = 1 / prices[po + i] / S;
-    } else {
-      const r = consensus(blk.lineQuotes[L - L0], {
-        method: opts.method,
-        methods: opts.methods,
-        minBooks: minSharp,
-        maxAgeSeconds: sharpMax,
-        now: nowMs,
-      });
-      if (r === null) continue;
-      for (let i = 0; i < n; i++) fair[off + i] = r.probabilities[i];
+    // A line without a fair price gets NaN probabilities: every EV on it is NaN, and NaN ≥ minEv
+    // is false, so its cells are skipped by the EV test itself (no per-cell line check).
+    let ok = false;
+    const q0 = lineSq0[L];
+    const q1 = lineSq1[L];
+    if (!(q1 - q0 < minSharp || q1 === q0)) {
+      let fresh = -1;
+      let nFresh = 0;
+      for (let s = q0; s < q1; s++) {
+        // time.isFresh inlined: no limit → fresh; unknown age (NaN) → stale.
+        if (sharpMax === undefined || (nowMs - sqUpd[s]) / 1000 <= sharpMax) {
+          nFresh++;
+          fresh = s;
+        }
+      }
+      if (!(nFresh < minSharp || nFresh === 0)) {
+        if (fast && nFresh === 1 && n <= MAX_OUTCOMES) {
+          // Inlined multiplicative devig, the same operations as devig.ts: r = 1/o, S = Σr, p = r/S.
+          const po = sqPrice[fresh];
+          let S = 0;
+          for (let i = 0; i < n; i++) S += 1 / prices[po + i];
+          for (let i = 0; i < n; i++) fair[off + i] = 1 / prices[po + i] / S;
+          ok = true;
+        } else {
+          const r = consensus(blk.lineQuotes[L - L0], {
+            method: opts.method,
+            methods: opts.methods,
+            minBooks: minSharp,
+            maxAgeSeconds: sharpMax,
+            now: nowMs,
+          });
+          if (r !== null) {
+            for (let i = 0; i < n; i++) fair[off + i] = r.probabilities[i];
+            ok = true;
+          }
+        }
+      }
     }
-    lineOk[L] = 1;
-    any = true;
+    if (ok) any = true;
+    else for (let i = 0; i < n; i++) fair[off + i] = Number.NaN;
   }
   if (!any) return;
 
-  const { cellLine, cellFair, cellPrice, cellUpd, cellRate } = st;
+  // Per cell: EV against minEv first (three array reads), then — for the few that pass — the
+  // soft freshness check; both must pass, so the order does not change the result.
+  const { cellFair, cellEff, cellUpd } = st;
   const softMax = opts.softMaxAgeSeconds;
   const minEv = opts.minEv;
-  const C1 = C0 + blk.nCells;
   for (let c = C0; c < C1; c++) {
-    if (lineOk[cellLine[c]] === 0) continue;
-    if (softMax !== undefined && !((nowMs - cellUpd[c]) / 1000 <= softMax)) continue;
     const p = fair[cellFair[c]];
-    const price = cellPrice[c];
-    const rate = cellRate[c];
-    const eff = rate === 0 ? price : 1 + (price - 1) * (1 - rate);
+    const eff = cellEff[c];
     const ev = p * eff - 1;
     if (!(ev >= minEv)) continue;
-    // A hit: materialize it (explain stays lazy).
-    const lc = c - C0;
-    const l = cellLine[c] - L0;
+    const age = (nowMs - cellUpd[c]) / 1000;
+    if (softMax !== undefined && !(age <= softMax)) continue;
+    // A hit: materialized from the cell's template (strings made once per cell; explain lazy).
+    const tpls = st.tpl;
+    let t = tpls === null ? undefined : tpls[c];
+    if (t === undefined) {
+      const lc = c - C0;
+      t = blk.tpl?.[lc] ?? cellTemplate(blk, lc);
+      if (tpls !== null) tpls[c] = t;
+    }
     const suspect = opts.suspectEv !== undefined && ev > opts.suspectEv;
     out.push(
       makeHit(
-        blk.meta,
-        blk.lines[l].market,
-        blk.cellName[lc],
-        blk.cellPoint[lc],
-        blk.cellBook[lc],
-        blk.cellOut[lc],
-        price,
-        rate,
+        t.meta,
+        t.src,
+        t.l,
+        t.id,
+        t.market,
+        t.outcome,
+        t.point,
+        t.book,
+        t.outcomeIndex,
+        t.rate,
+        hc,
+        st.cellPrice[c],
         eff,
-        (nowMs - cellUpd[c]) / 1000,
+        age,
         p,
         ev,
         suspect,
-        blk.src,
-        l,
-        opts,
-        nowMs,
       ),
     );
   }
+}
+
+/** The hit template of a block's cell `lc`, made on its first hit and kept (the block never changes). */
+function cellTemplate(blk: Block, lc: number): CellTemplate {
+  const l = blk.cellLine[lc];
+  const market = blk.lines[l].market;
+  const outcome = blk.cellName[lc];
+  const point = blk.cellPoint[lc];
+  const book = blk.cellBook[lc];
+  const t: CellTemplate = {
+    meta: blk.meta,
+    src: blk.src,
+    l,
+    market,
+    id: hitId(blk.meta.id, market, outcome, point, book),
+    outcome,
+    point,
+    book,
+    outcomeIndex: blk.cellOut[lc],
+    rate: blk.cellRate[lc],
+  };
+  blk.tpl ??= new Array<CellTemplate | undefined>(blk.nCells).fill(undefined);
+  blk.tpl[lc] = t;
+  return t;
 }
 
 // ---- snapshot bookkeeping -------------------------------------------------------------------
@@ -461,6 +526,53 @@ interface Slot {
   block: Block | null;
   /** Where the block was last packed in the arena (null: not yet). */
   region: Region | null;
+  /** Its row in the event table (valid while the table is not stale). */
+  pos: number;
+}
+
+/**
+ * The events in snapshot order, as flat columns: each one's arena ranges, start time and block.
+ * priceAll walks this table, so an event that has started or has no soft cells costs a few
+ * typed-array reads, not a trip through its (scattered) slot, region and block objects.
+ */
+class EventTable {
+  L0 = new Int32Array(0);
+  L1 = new Int32Array(0);
+  C0 = new Int32Array(0);
+  C1 = new Int32Array(0);
+  commence = new Float64Array(0);
+  blocks: Block[] = [];
+  n = 0;
+
+  rebuild(slots: Iterable<Slot>, size: number): void {
+    if (this.L0.length < size) {
+      const cap = Math.max(size, this.L0.length * 2, 64);
+      this.L0 = new Int32Array(cap);
+      this.L1 = new Int32Array(cap);
+      this.C0 = new Int32Array(cap);
+      this.C1 = new Int32Array(cap);
+      this.commence = new Float64Array(cap);
+    }
+    this.blocks.length = 0;
+    let i = 0;
+    for (const slot of slots) {
+      slot.pos = i;
+      this.blocks.push(slot.block!);
+      this.set(i++, slot);
+    }
+    this.n = i;
+  }
+
+  set(i: number, slot: Slot): void {
+    const r = slot.region!;
+    const b = slot.block!;
+    this.L0[i] = r.L0;
+    this.L1[i] = r.L0 + b.nLines;
+    this.C0[i] = r.C0;
+    this.C1[i] = r.C0 + b.nCells;
+    this.commence[i] = b.commenceMs;
+    this.blocks[i] = b;
+  }
 }
 
 const sameShape = (r: Region, b: Block) =>
@@ -471,6 +583,9 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
   let version = 0;
   let slots = new Map<string, Slot>();
   const arena = new Arena();
+  const table = new EventTable();
+  /** Membership or order changed (or a repack): the table is rebuilt on the next sync. */
+  let tableStale = true;
   /** Slots whose event changed since the arena was last brought up to date. */
   const dirty = new Set<Slot>();
   let repack = true;
@@ -498,6 +613,7 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       for (const slot of slots.values()) slot.region = arena.append(blockOf(slot));
       dead = 0;
       repack = false;
+      tableStale = true;
     } else {
       for (const slot of dirty) {
         const b = blockOf(slot);
@@ -506,9 +622,14 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
           retire(slot);
           slot.region = arena.append(b);
         }
+        if (!tableStale) table.set(slot.pos, slot);
       }
     }
     dirty.clear();
+    if (tableStale) {
+      table.rebuild(slots.values(), slots.size);
+      tableStale = false;
+    }
   };
 
   /** Merges `incoming` into `current`: its books replace those books; new books are appended. */
@@ -545,9 +666,10 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       for (const ev of events) {
         const slot = slots.get(ev.id);
         if (slot === undefined) {
-          const fresh: Slot = { ev: cloneEvent(ev), block: null, region: null };
+          const fresh: Slot = { ev: cloneEvent(ev), block: null, region: null, pos: -1 };
           slots.set(ev.id, fresh);
           dirty.add(fresh);
+          tableStale = true;
           if (!changed.includes(ev.id)) changed.push(ev.id);
           continue;
         }
@@ -562,10 +684,11 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
     },
     replaceAll(events) {
       const next = new Map<string, Slot>();
-      for (const ev of events) next.set(ev.id, { ev: cloneEvent(ev), block: null, region: null });
+      for (const ev of events) next.set(ev.id, { ev: cloneEvent(ev), block: null, region: null, pos: -1 });
       slots = next;
       dirty.clear();
       repack = true;
+      tableStale = true;
     },
     remove(ids) {
       for (const id of ids) {
@@ -574,6 +697,7 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
         retire(slot);
         dirty.delete(slot);
         slots.delete(id);
+        tableStale = true;
       }
     },
     updateBook(eventId, bookmaker) {
@@ -591,9 +715,11 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       const nowMs = nowMillis(now);
       sync();
       const out: Hit[] = [];
-      for (const slot of slots.values()) {
-        const r = slot.region!;
-        priceEventIn(arena, r.L0, r.C0, slot.block!, opts, nowMs, out);
+      const { L0, L1, C0, C1, commence, blocks } = table;
+      const hc: HitContext = { opts, nowMs };
+      for (let e = 0; e < table.n; e++) {
+        if (!(commence[e] > nowMs) || C1[e] === C0[e]) continue;
+        priceEventIn(arena, L0[e], L1[e], C0[e], C1[e], blocks[e], hc, out);
       }
       return out;
     },
@@ -603,7 +729,8 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       const slot = slots.get(eventId);
       if (slot !== undefined) {
         const b = blockOf(slot);
-        priceEventIn(b, 0, 0, b, opts, nowMs, out);
+        if (b.commenceMs > nowMs && b.nCells !== 0)
+          priceEventIn(b, 0, b.nLines, 0, b.nCells, b, { opts, nowMs }, out);
       }
       return out;
     },

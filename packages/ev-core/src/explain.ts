@@ -8,7 +8,6 @@
  */
 import type { ConsensusResult } from './consensus.js';
 import { DEFAULT_WORST_CASE_METHODS } from './devig.js';
-import { kellyRaw } from './kelly.js';
 import type { NormalizedOptions } from './options.js';
 import type { GuardExplain, Hit, HitExplain } from './types.js';
 
@@ -126,11 +125,22 @@ function structuredParams(p: HitExplain['sharp_quotes'][number]['params']) {
   return out;
 }
 
+/** What every hit of one findHits / priceAll / priceEvent call shares. */
+export interface HitContext {
+  readonly opts: NormalizedOptions;
+  readonly nowMs: number;
+}
+
 /**
  * A hit whose `explain` is an own, enumerable accessor (installed with one shared descriptor so
  * every hit keeps the same hidden class) reading private state: JSON.stringify, spread and deep
  * equality all see `explain`; nothing is built until someone reads it. Creating hits this way is
  * several times cheaper than an object literal with a closure getter.
+ *
+ * Hits are the one allocation of a scan that survives it, so they are kept small: strings are
+ * shared (never built per hit by the engine); the private state is where the line's explain
+ * context comes from (source + line), the outcome's slot, the rate, the soft age and the call
+ * context (each double field is a heap box of its own).
  */
 class LazyHit {
   id: string;
@@ -155,32 +165,30 @@ class LazyHit {
   #l: number;
   #i: number;
   #rate: number;
-  #eff: number;
+  #c: HitContext;
   #age: number;
-  #opts: NormalizedOptions;
-  #now: number;
   #explain: HitExplain | undefined;
 
   constructor(
     meta: EventMeta,
+    src: LineSource,
+    l: number,
+    id: string,
     market: string,
     outcome: string,
     point: number | null,
     book: string,
     outcomeIndex: number,
-    price: number,
     rate: number,
+    c: HitContext,
+    price: number,
     effective: number,
     softAgeSeconds: number,
     p: number,
     ev: number,
     suspect: boolean,
-    src: LineSource,
-    l: number,
-    opts: NormalizedOptions,
-    nowMs: number,
   ) {
-    this.id = `${meta.id}|${market}|${outcome}|${point === null ? '' : String(point)}|${book}`;
+    this.id = id;
     this.event_id = meta.id;
     this.sport = meta.sport_key;
     this.sport_title = meta.sport_title;
@@ -195,23 +203,22 @@ class LazyHit {
     this.fair_probability = p;
     this.fair_odds = 1 / p;
     this.ev = ev;
-    this.kelly = kellyRaw(p, effective);
+    // kelly.kellyRaw inlined (same operations): the hot loops make thousands of hits per scan.
+    this.kelly = Math.max((p * effective - 1) / (effective - 1), 0);
     this.suspect = suspect;
     Object.defineProperty(this, 'explain', EXPLAIN_DESCRIPTOR);
     this.#src = src;
     this.#l = l;
     this.#i = outcomeIndex;
     this.#rate = rate;
-    this.#eff = effective;
+    this.#c = c;
     this.#age = softAgeSeconds;
-    this.#opts = opts;
-    this.#now = nowMs;
     this.#explain = undefined;
   }
 
   static explainOf(hit: LazyHit): HitExplain {
     if (hit.#explain === undefined) {
-      // Everything is read back from the hit itself (captured by value at creation).
+      // Everything is read back from the hit itself and its (immutable) line source.
       const meta: EventMeta = {
         id: hit.event_id,
         sport_key: hit.sport,
@@ -220,23 +227,21 @@ class LazyHit {
         away_team: hit.away_team,
         commence_time: hit.commence_time,
       };
+      const { opts, nowMs } = hit.#c;
+      const price = hit.price;
+      const rate = hit.#rate;
       const h: HitInputs = {
         outcomeIndex: hit.#i,
-        price: hit.price,
-        rate: hit.#rate,
-        effective: hit.#eff,
+        price,
+        rate,
+        // ev.effectivePrice: the same operations that produced the hit's EV.
+        effective: rate === 0 ? price : 1 + (price - 1) * (1 - rate),
         softAgeSeconds: hit.#age,
         p: hit.fair_probability,
         ev: hit.ev,
         kelly: hit.kelly,
       };
-      hit.#explain = buildExplain(
-        hit.#src.context(hit.#l, hit.#opts, hit.#now),
-        h,
-        meta,
-        hit.#opts,
-        hit.#now,
-      );
+      hit.#explain = buildExplain(hit.#src.context(hit.#l, opts, nowMs), h, meta, opts, nowMs);
     }
     return hit.#explain;
   }
@@ -251,46 +256,46 @@ const EXPLAIN_DESCRIPTOR: PropertyDescriptor = {
 };
 
 /**
- * Creates a hit. The line context comes from `src` on first read of `explain`, so the engine
- * can defer rebuilding the consensus detail until someone asks. Full Kelly is computed here
+ * Creates a hit. The line context comes from `src.context(l, …)` on first read of
+ * `explain`, so the consensus detail is built only if someone asks. Full Kelly is computed here
  * at the effective price.
  */
 export function makeHit(
   meta: EventMeta,
+  src: LineSource,
+  l: number,
+  id: string,
   market: string,
   outcome: string,
   point: number | null,
   book: string,
   outcomeIndex: number,
-  price: number,
   rate: number,
+  c: HitContext,
+  price: number,
   effective: number,
   softAgeSeconds: number,
   p: number,
   ev: number,
   suspect: boolean,
-  src: LineSource,
-  l: number,
-  opts: NormalizedOptions,
-  nowMs: number,
 ): Hit {
   return new LazyHit(
     meta,
+    src,
+    l,
+    id,
     market,
     outcome,
     point,
     book,
     outcomeIndex,
-    price,
     rate,
+    c,
+    price,
     effective,
     softAgeSeconds,
     p,
     ev,
     suspect,
-    src,
-    l,
-    opts,
-    nowMs,
   );
 }

@@ -17,11 +17,10 @@
  */
 import { type ConsensusQuote, type ConsensusResult, consensus } from './consensus.js';
 import { MAX_OUTCOMES } from './devig.js';
-import { effectivePrice } from './ev.js';
-import { type EventMeta, type LineContext, type LineSource, makeHit } from './explain.js';
+import { type HitContext, type LineContext, type LineSource, makeHit } from './explain.js';
 import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
-import { ageSeconds, isFresh, nowMillis, toMillis } from './time.js';
+import { ageSeconds, nowMillis, parseIso, toMillis } from './time.js';
 import type { FindHitsOptions, Hit, OddsEvent } from './types.js';
 
 export interface Line {
@@ -45,19 +44,6 @@ export function findLine(lines: Line[], market: string, point: number | null): n
   return -1;
 }
 
-class EventLines implements LineSource {
-  constructor(private readonly lines: Line[]) {}
-  context(l: number, opts: NormalizedOptions, nowMs: number): LineContext {
-    const line = this.lines[l];
-    line.ctx ??= {
-      names: line.names,
-      points: line.points,
-      result: lineConsensus(line.quotes!, opts, nowMs)!,
-    };
-    return line.ctx;
-  }
-}
-
 export function lineConsensus(quotes: ConsensusQuote[], opts: NormalizedOptions, nowMs: number) {
   return consensus(quotes, {
     method: opts.method,
@@ -66,29 +52,6 @@ export function lineConsensus(quotes: ConsensusQuote[], opts: NormalizedOptions,
     maxAgeSeconds: opts.sharpMaxAgeSeconds,
     now: nowMs,
   });
-}
-
-/**
- * The fair line without the consensus machinery when exactly one sharp quote is fresh, the
- * method is multiplicative and one book suffices; undefined when that shortcut does not apply.
- */
-function fastFair(quotes: ConsensusQuote[], opts: NormalizedOptions, nowMs: number): number[] | undefined {
-  if (opts.method !== 'multiplicative' || opts.minSharpBooks !== 1) return undefined;
-  let fresh: ConsensusQuote | undefined;
-  for (const q of quotes) {
-    if (isFresh(ageSeconds(nowMs, toMillis(q.lastUpdate)), opts.sharpMaxAgeSeconds)) {
-      if (fresh !== undefined) return undefined;
-      fresh = q;
-    }
-  }
-  if (fresh === undefined) return undefined;
-  const o = fresh.decimalOdds;
-  if (o.length > MAX_OUTCOMES) return undefined;
-  let S = 0;
-  for (let i = 0; i < o.length; i++) S += 1 / o[i];
-  const p = new Array<number>(o.length);
-  for (let i = 0; i < o.length; i++) p[i] = 1 / o[i] / S;
-  return p;
 }
 
 export function outcomeIndex(line: Line, name: string, point: number | null): number {
@@ -142,15 +105,15 @@ export function sharpQuotes(ev: OddsEvent, line: Line, opts: NormalizedOptions):
   const quotes: ConsensusQuote[] = [];
   const n = line.names.length;
   const spread = isSpreadMarket(line.market);
-  for (const bm of ev.bookmakers) {
+  for (const bm of ev.bookmakers ?? []) {
     if (!opts.sharp.has(bm.key)) continue;
     const prices = new Array<number>(n).fill(Number.NaN);
     let lastUpdate: string | undefined;
     let got = 0;
     let valid = true;
-    for (const mk of bm.markets) {
+    for (const mk of bm.markets ?? []) {
       if (mk.key !== line.market) continue;
-      for (const o of mk.outcomes) {
+      for (const o of mk.outcomes ?? []) {
         const pt = outcomePoint(o);
         if (pt === undefined || typeof o.name !== 'string') continue;
         if (linePoint(spread, o.name, pt, ev.away_team) !== line.point) continue;
@@ -167,103 +130,503 @@ export function sharpQuotes(ev: OddsEvent, line: Line, opts: NormalizedOptions):
   return quotes;
 }
 
-function findEventHits(ev: OddsEvent, opts: NormalizedOptions, nowMs: number, out: Hit[]): void {
-  const commence = toMillis(ev.commence_time);
-  if (!(commence > nowMs)) return;
-  const away = ev.away_team;
-  const books = ev.bookmakers ?? [];
-  const lines = buildLines(ev, opts);
+// ---- findHits: one scan, no per-event allocation ---------------------------------------------
+//
+// The rules above, implemented for speed (~10,000 events per call):
+//  - per-call caches for what repeats across events: book key → sharp / priced / commission,
+//    market key → used / spread, the last parsed timestamp;
+//  - step 1 is the only pass over the event's objects: it assigns every outcome its (line, slot)
+//    and copies its price into scratch typed arrays; the sharp and soft steps then read those by
+//    position instead of matching names again; lines are scratch objects reused across events;
+//  - a soft market's age is parsed only when one of its prices clears minEv (the freshness test
+//    runs after the EV test instead of before: both must pass, so the hits are the same);
+//  - only a hit allocates: the hit, its id and, once per line, a copy of the line's outcomes and
+//    sharp quotes in the call's Archive for the lazy explain.
+// The result is the same, in the same order and with the same floating-point operations, as the
+// straightforward version (buildLines, sharpQuotes, consensus per line) and as the engine's (a
+// property test checks deep equality with the engine, explain included).
 
-  // 2. Fair line per line from the sharp consensus.
-  let any = false;
-  for (const line of lines) {
-    if (line.names.length < 2) continue;
-    const quotes = sharpQuotes(ev, line, opts);
-    if (quotes.length < opts.minSharpBooks) continue;
-    line.quotes = quotes;
-    // Common case (one fresh sharp book, multiplicative): the fair line is r/S directly, and the
-    // consensus detail for explain is built only if someone reads it. Same result, bit for bit:
-    // consensus returns a lone book's devig unchanged, and this is devig's arithmetic.
-    const fast = fastFair(quotes, opts, nowMs);
-    if (fast !== undefined) {
-      line.fair = fast;
-    } else {
-      const result: ConsensusResult | null = lineConsensus(quotes, opts, nowMs);
-      if (result === null) continue;
-      line.fair = result.probabilities;
-      line.ctx = { names: line.names, points: line.points, result };
-    }
-    any = true;
+interface BookInfo {
+  sharp: boolean;
+  /** Not sharp and allowed by `books`: its prices are priced. */
+  priced: boolean;
+  rate: number;
+}
+
+interface MarketInfo {
+  /** Not a lay market and allowed by `markets`. */
+  used: boolean;
+  spread: boolean;
+}
+
+/** A line of the event being scanned. Reused across events: `n` is its length, arrays only grow. */
+class ScanLine {
+  market = '';
+  point: number | null = null;
+  n = 0;
+  names: string[] = [];
+  points: (number | null)[] = [];
+  /** Last soft bookmaker index that priced each outcome (duplicate guard). */
+  seen: number[] = [];
+  /** The sharp book being read: its prices (NaN = not yet), count, validity, update time. */
+  cur: number[] = [];
+  got = 0;
+  valid = true;
+  upd: string | undefined = undefined;
+  /** Complete sharp quotes in bookmaker order: book, update time, prices (n per quote). */
+  nq = 0;
+  qBook: string[] = [];
+  qUpd: (string | undefined)[] = [];
+  qPrices: number[] = [];
+  /** Quote objects, made only for consensus or explain. */
+  quotes: ConsensusQuote[] | null = null;
+  hasFair = false;
+  fair: number[] = [];
+  result: ConsensusResult | null = null;
+  /** Its index in the call's Archive once it has a hit (−1: none yet), and `event_id|market|`. */
+  archived = -1;
+  idPrefix = '';
+
+  reset(market: string, point: number | null): void {
+    this.market = market;
+    this.point = point;
+    this.n = 0;
+    this.nq = 0;
+    this.quotes = null;
+    this.hasFair = false;
+    this.result = null;
+    this.archived = -1;
   }
-  if (!any) return;
 
-  // 3. Price every soft outcome in document order.
-  const meta: EventMeta = {
-    id: ev.id,
-    sport_key: ev.sport_key,
-    sport_title: ev.sport_title,
-    home_team: ev.home_team,
-    away_team: ev.away_team,
-    commence_time: ev.commence_time,
-  };
-  let src: EventLines | undefined;
-  for (let b = 0; b < books.length; b++) {
-    const bm = books[b];
-    if (opts.sharp.has(bm.key) || (opts.books !== null && !opts.books.has(bm.key))) continue;
-    const rate = commissionRate(opts, bm.key);
-    const markets = bm.markets ?? [];
-    for (let m = 0; m < markets.length; m++) {
-      const mk = markets[m];
-      const key = mk.key;
-      if (isLayMarket(key) || (opts.markets !== null && !opts.markets.has(key))) continue;
-      const age = marketAge(nowMs, mk.last_update, bm.last_update);
-      const fresh = isFresh(age, opts.softMaxAgeSeconds);
-      const spread = isSpreadMarket(key);
-      const outcomes = mk.outcomes ?? [];
-      for (let k = 0; k < outcomes.length; k++) {
-        const o = outcomes[k];
-        const pt = outcomePoint(o);
-        if (pt === undefined || typeof o.name !== 'string') continue;
-        const li = findLine(lines, key, linePoint(spread, o.name, pt, away));
-        if (li === -1) continue;
-        const line = lines[li];
-        if (line.fair === null) continue;
-        const idx = outcomeIndex(line, o.name, pt);
-        if (line.seen[idx] === b) continue; // repeat within this book: first wins
-        line.seen[idx] = b;
-        if (!fresh) continue;
-        const price = o.price;
-        if (!validPrice(price) || price < opts.minOdds || price > opts.maxOdds) continue;
-        const p = line.fair[idx];
-        const eff = effectivePrice(price, rate);
-        const evv = p * eff - 1;
-        if (!(evv >= opts.minEv)) continue;
-        const suspect = opts.suspectEv !== undefined && evv > opts.suspectEv;
-        src ??= new EventLines(lines);
-        out.push(
-          makeHit(
-            meta,
-            key,
-            o.name,
-            pt,
-            bm.key,
-            idx,
-            price,
-            rate,
-            eff,
-            age,
-            p,
-            evv,
-            suspect,
-            src,
-            li,
-            opts,
-            nowMs,
-          ),
-        );
+  quoteObjects(): ConsensusQuote[] {
+    if (this.quotes === null) {
+      const n = this.n;
+      const q: ConsensusQuote[] = [];
+      for (let j = 0; j < this.nq; j++) {
+        q.push({
+          book: this.qBook[j],
+          decimalOdds: this.qPrices.slice(j * n, j * n + n),
+          lastUpdate: this.qUpd[j],
+        });
+      }
+      this.quotes = q;
+    }
+    return this.quotes;
+  }
+}
+
+/**
+ * Immutable copies of the scanned lines that have hits, for their explain: one per findHits
+ * call, in columns (a handful of growing arrays rather than objects per line — what a scan
+ * keeps alive is what the garbage collector copies). Per line: its outcomes (arrays shared
+ * between lines with the same outcomes; never mutated), and its sharp quotes' books, update
+ * times and prices; the consensus detail is built on first read, or kept from step 3.
+ */
+class Archive implements LineSource {
+  private readonly names: string[][] = [];
+  private readonly points: (number | null)[][] = [];
+  /** Per line: index of its first quote (book and update time at 2·q in qMeta), quote count, offset in qPrices. */
+  private readonly q0: number[] = [];
+  private readonly nq: number[] = [];
+  private readonly p0: number[] = [];
+  private readonly qMeta: (string | undefined)[] = [];
+  private readonly qPrices: number[] = [];
+  private readonly ctx: (LineContext | null)[] = [];
+
+  /** Archives scratch line L (whose outcome arrays are `names`, `points`); returns its index. */
+  add(L: ScanLine, names: string[], points: (number | null)[]): number {
+    const a = this.names.length;
+    this.names.push(names);
+    this.points.push(points);
+    this.q0.push(this.qMeta.length / 2);
+    this.p0.push(this.qPrices.length);
+    if (L.result !== null) {
+      this.nq.push(0);
+      this.ctx.push({ names, points, result: L.result });
+    } else {
+      const n = L.n;
+      this.nq.push(L.nq);
+      for (let j = 0; j < L.nq; j++) this.qMeta.push(L.qBook[j], L.qUpd[j]);
+      for (let i = 0; i < L.nq * n; i++) this.qPrices.push(L.qPrices[i]);
+      this.ctx.push(null);
+    }
+    return a;
+  }
+
+  context(l: number, opts: NormalizedOptions, nowMs: number): LineContext {
+    let ctx = this.ctx[l];
+    if (ctx === null) {
+      const names = this.names[l];
+      const n = names.length;
+      const quotes: ConsensusQuote[] = [];
+      for (let j = 0; j < this.nq[l]; j++) {
+        const q = this.q0[l] + j;
+        const o = this.p0[l] + j * n;
+        quotes.push({
+          book: this.qMeta[2 * q]!,
+          decimalOdds: this.qPrices.slice(o, o + n),
+          lastUpdate: this.qMeta[2 * q + 1],
+        });
+      }
+      ctx = { names, points: this.points[l], result: lineConsensus(quotes, opts, nowMs)! };
+      this.ctx[l] = ctx;
+    }
+    return ctx;
+  }
+}
+
+class Scan {
+  private readonly bookInfo = new Map<string, BookInfo>();
+  private readonly marketInfo = new Map<string, MarketInfo>();
+  /** One-entry caches: consecutive events usually list the same books and markets. */
+  private readonly bookKeyAt: string[] = [];
+  /** This event's book info, by bookmaker index (filled by step 1). */
+  private readonly bookAt: BookInfo[] = [];
+  /** This event's book keys, by bookmaker index. */
+  private readonly bookKeys: string[] = [];
+  private mkKey: string | undefined = undefined;
+  private mkInfo: MarketInfo | undefined = undefined;
+  private tsStr: string | undefined = undefined;
+  private tsMs = Number.NaN;
+  /**
+   * Step 1 reads the event's objects once and leaves what the later steps need in scratch
+   * arrays (reused across events):
+   * per market (document order): used (1) or skipped (0), update time (market's, else the
+   * book's), index of its first outcome in the outcome arrays;
+   * per outcome of a used market: its line (−1: none), slot in the line, price (NaN when not a
+   * number — invalid either way).
+   */
+  private mUsed = new Uint8Array(64);
+  private mK = new Int32Array(64);
+  private readonly mUpd: (string | undefined)[] = [];
+  private oLine = new Int32Array(256);
+  private oIdx = new Int32Array(256);
+  private oPrice = new Float64Array(256);
+  /** Index of each bookmaker's first market (bookM[nb] = number of markets). */
+  private readonly bookM: number[] = [];
+  private readonly lines: ScanLine[] = [];
+  private readonly fast: boolean;
+  private readonly hc: HitContext;
+  private readonly archive = new Archive();
+  /** Outcome arrays of the last archived line: the next line with the same outcomes shares them (never mutated). */
+  private lastNames: string[] = [];
+  private lastPoints: (number | null)[] = [];
+
+  constructor(
+    private readonly opts: NormalizedOptions,
+    private readonly nowMs: number,
+    private readonly out: Hit[],
+  ) {
+    this.fast = opts.method === 'multiplicative' && opts.minSharpBooks === 1;
+    this.hc = { opts, nowMs };
+  }
+
+  /** Archives scratch line L for its hits' explain; returns its archive index. */
+  private freeze(ev: OddsEvent, L: ScanLine): number {
+    const n = L.n;
+    let same = this.lastNames.length === n;
+    for (let i = 0; same && i < n; i++)
+      same = this.lastNames[i] === L.names[i] && this.lastPoints[i] === L.points[i];
+    if (!same) {
+      this.lastNames = L.names.slice(0, n);
+      this.lastPoints = L.points.slice(0, n);
+    }
+    L.idPrefix = `${ev.id}|${L.market}|`;
+    L.archived = this.archive.add(L, this.lastNames, this.lastPoints);
+    return L.archived;
+  }
+
+  private book(key: string): BookInfo {
+    let info = this.bookInfo.get(key);
+    if (info === undefined) {
+      const { opts } = this;
+      const sharp = opts.sharp.has(key);
+      info = {
+        sharp,
+        priced: !sharp && (opts.books === null || opts.books.has(key)),
+        rate: commissionRate(opts, key),
+      };
+      this.bookInfo.set(key, info);
+    }
+    return info;
+  }
+
+  private market(key: string): MarketInfo {
+    if (key === this.mkKey) return this.mkInfo!;
+    let info = this.marketInfo.get(key);
+    if (info === undefined) {
+      const { opts } = this;
+      info = {
+        used: !isLayMarket(key) && (opts.markets === null || opts.markets.has(key)),
+        spread: isSpreadMarket(key),
+      };
+      this.marketInfo.set(key, info);
+    }
+    this.mkKey = key;
+    this.mkInfo = info;
+    return info;
+  }
+
+  /** toMillis, remembering the last string parsed (a book's markets usually share one). */
+  private millis(t: string | undefined): number {
+    if (typeof t !== 'string') return toMillis(t);
+    if (t !== this.tsStr) {
+      this.tsMs = parseIso(t);
+      this.tsStr = t;
+    }
+    return this.tsMs;
+  }
+
+  private growOutcomes(): void {
+    this.oLine = doubled(this.oLine);
+    this.oIdx = doubled(this.oIdx);
+    this.oPrice = doubled(this.oPrice);
+  }
+
+  private growMarkets(): void {
+    this.mUsed = doubled(this.mUsed);
+    this.mK = doubled(this.mK);
+  }
+
+  event(ev: OddsEvent): void {
+    const { opts, nowMs, lines, bookM, bookAt, bookKeyAt, bookKeys, mUpd } = this;
+    if (!(this.millis(ev.commence_time) > nowMs)) return;
+    const away = ev.away_team;
+    const books = ev.bookmakers ?? [];
+    const nb = books.length;
+
+    // 1. Lines (union of every book's outcomes) and each outcome's (line, slot, price): the
+    // only pass over the event's objects.
+    let nLines = 0;
+    let k = 0;
+    let mc = 0;
+    let anySharp = false;
+    for (let b = 0; b < nb; b++) {
+      const bm = books[b];
+      bookKeys[b] = bm.key;
+      bookM[b] = mc;
+      const markets = bm.markets ?? [];
+      for (let m = 0; m < markets.length; m++) {
+        const mk = markets[m];
+        const key = mk.key;
+        const mi = this.market(key);
+        if (mc + 1 >= this.mUsed.length) this.growMarkets();
+        this.mK[mc] = k;
+        mUpd[mc] = mk.last_update ?? bm.last_update;
+        this.mUsed[mc++] = mi.used ? 1 : 0;
+        if (!mi.used) continue;
+        const outcomes = mk.outcomes ?? [];
+        for (let j = 0; j < outcomes.length; j++) {
+          if (k === this.oLine.length) this.growOutcomes();
+          const o = outcomes[j];
+          // lines.outcomePoint, inlined: null when none, −0 → 0, invalid → skipped.
+          const p0 = o.point;
+          const name = o.name;
+          let pt: number | null = null;
+          if (p0 !== undefined && p0 !== null) {
+            if (typeof p0 !== 'number' || !Number.isFinite(p0)) {
+              this.oLine[k++] = -1;
+              continue;
+            }
+            pt = p0 + 0;
+          }
+          if (typeof name !== 'string') {
+            this.oLine[k++] = -1;
+            continue;
+          }
+          // lines.linePoint: a spread's away side belongs to the home side's line.
+          const lp = pt === null ? null : mi.spread && name === away ? 0 - pt : pt;
+          let li = 0;
+          while (li < nLines && !(lines[li].point === lp && lines[li].market === key)) li++;
+          if (li === nLines) {
+            if (nLines === lines.length) lines.push(new ScanLine());
+            lines[nLines++].reset(key, lp);
+          }
+          const L = lines[li];
+          const n = L.n;
+          let idx = 0;
+          while (idx < n && !(L.names[idx] === name && L.points[idx] === pt)) idx++;
+          if (idx === n) {
+            L.names[n] = name;
+            L.points[n] = pt;
+            L.seen[n] = -1;
+            L.n = n + 1;
+          }
+          const price = o.price;
+          this.oLine[k] = li;
+          this.oIdx[k] = idx;
+          // A price that is not a number is invalid like NaN (lines.validPrice); NaN stands in.
+          this.oPrice[k] = typeof price === 'number' ? price : Number.NaN;
+          k++;
+        }
+      }
+    }
+    this.mK[mc] = k;
+    bookM[nb] = mc;
+
+    // The books' roles, by key (after the walk: the key strings are read back to back).
+    for (let b = 0; b < nb; b++) {
+      const bkey = bookKeys[b];
+      let bi: BookInfo;
+      if (b < bookKeyAt.length && bookKeyAt[b] === bkey) bi = bookAt[b];
+      else {
+        bi = this.book(bkey);
+        while (bookKeyAt.length < b) {
+          bookKeyAt.push('');
+          bookAt.push(bi);
+        }
+        bookKeyAt[b] = bkey;
+        bookAt[b] = bi;
+      }
+      if (bi.sharp) anySharp = true;
+    }
+    if (!anySharp) return; // no quote → no fair line
+
+    // 2. Sharp quotes per line: complete lines of valid prices, in bookmaker order.
+    const { oLine, oIdx, oPrice, mUsed, mK } = this;
+    for (let b = 0; b < nb; b++) {
+      if (!bookAt[b].sharp) continue;
+      for (let x = 0; x < nLines; x++) {
+        const L = lines[x];
+        if (L.n < 2) continue;
+        for (let i = 0; i < L.n; i++) L.cur[i] = Number.NaN;
+        L.got = 0;
+        L.valid = true;
+        L.upd = undefined;
+      }
+      for (let mm = bookM[b]; mm < bookM[b + 1]; mm++) {
+        if (mUsed[mm] === 0) continue;
+        for (let kk = mK[mm]; kk < mK[mm + 1]; kk++) {
+          const li = oLine[kk];
+          if (li === -1) continue;
+          const L = lines[li];
+          const idx = oIdx[kk];
+          if (L.n < 2 || !Number.isNaN(L.cur[idx])) continue; // repeat: first wins
+          if (L.got === 0) L.upd = mUpd[mm];
+          const price = oPrice[kk];
+          if (!(price > 1 && price < Number.POSITIVE_INFINITY)) L.valid = false;
+          L.cur[idx] = price;
+          L.got++;
+        }
+      }
+      for (let x = 0; x < nLines; x++) {
+        const L = lines[x];
+        const n = L.n;
+        if (n < 2 || !L.valid || L.got !== n) continue;
+        const j = L.nq++;
+        L.qBook[j] = bookKeys[b];
+        L.qUpd[j] = L.upd;
+        for (let i = 0; i < n; i++) L.qPrices[j * n + i] = L.cur[i];
+      }
+    }
+
+    // 3. Fair line per line: one fresh quote + multiplicative → devig inline (devig.ts's
+    // arithmetic, which consensus returns unchanged for one book); otherwise consensus.
+    const sharpMax = opts.sharpMaxAgeSeconds;
+    let any = false;
+    for (let x = 0; x < nLines; x++) {
+      const L = lines[x];
+      const n = L.n;
+      if (n < 2 || L.nq < opts.minSharpBooks) continue;
+      if (this.fast && n <= MAX_OUTCOMES) {
+        let fresh = -1;
+        let nFresh = 0;
+        for (let j = 0; j < L.nq; j++) {
+          if (sharpMax === undefined || (nowMs - this.millis(L.qUpd[j])) / 1000 <= sharpMax) {
+            nFresh++;
+            fresh = j;
+          }
+        }
+        if (nFresh === 1) {
+          const q = L.qPrices;
+          const o = fresh * n;
+          let S = 0;
+          for (let i = 0; i < n; i++) S += 1 / q[o + i];
+          for (let i = 0; i < n; i++) L.fair[i] = 1 / q[o + i] / S;
+          L.hasFair = true;
+          any = true;
+          continue;
+        }
+      }
+      const result = lineConsensus(L.quoteObjects(), opts, nowMs);
+      if (result === null) continue;
+      for (let i = 0; i < n; i++) L.fair[i] = result.probabilities[i];
+      L.result = result;
+      L.hasFair = true;
+      any = true;
+    }
+    if (!any) return;
+
+    // 4. Price every soft outcome in document order (from the scratch arrays). The market's
+    // age is parsed only when one of its prices clears minEv: the freshness filter is applied
+    // after the EV test instead of before — the same hits, with a fraction of the parsing.
+    const softMax = opts.softMaxAgeSeconds;
+    const { minEv, minOdds, maxOdds, suspectEv } = opts;
+    for (let b = 0; b < nb; b++) {
+      const bi = bookAt[b];
+      if (!bi.priced) continue;
+      const rate = bi.rate;
+      for (let mm = bookM[b]; mm < bookM[b + 1]; mm++) {
+        if (mUsed[mm] === 0) continue;
+        let age = 0;
+        let known = false;
+        for (let kk = mK[mm]; kk < mK[mm + 1]; kk++) {
+          const li = oLine[kk];
+          if (li === -1) continue;
+          const L = lines[li];
+          const idx = oIdx[kk];
+          if (!L.hasFair || L.seen[idx] === b) continue; // repeat within this book: first wins
+          L.seen[idx] = b;
+          const price = oPrice[kk];
+          // lines.validPrice (NaN stands for a non-number), then the odds range.
+          if (!(price > 1 && price < Number.POSITIVE_INFINITY) || price < minOdds || price > maxOdds)
+            continue;
+          const p = L.fair[idx];
+          const eff = rate === 0 ? price : 1 + (price - 1) * (1 - rate); // ev.effectivePrice
+          const evv = p * eff - 1;
+          if (!(evv >= minEv)) continue;
+          if (!known) {
+            age = (nowMs - this.millis(mUpd[mm])) / 1000;
+            known = true;
+          }
+          if (!(softMax === undefined || age <= softMax)) continue;
+          const l = L.archived === -1 ? this.freeze(ev, L) : L.archived;
+          const book = bookKeys[b];
+          const name = L.names[idx];
+          const pt = L.points[idx];
+          // lines.hitId(ev.id, market, name, pt, book), the line's part made once.
+          const id = L.idPrefix + (pt === null ? `${name}||` : `${name}|${String(pt)}|`) + book;
+          this.out.push(
+            makeHit(
+              ev,
+              this.archive,
+              l,
+              id,
+              L.market,
+              name,
+              pt,
+              book,
+              idx,
+              bi.rate,
+              this.hc,
+              price,
+              eff,
+              age,
+              p,
+              evv,
+              suspectEv !== undefined && evv > suspectEv,
+            ),
+          );
+        }
       }
     }
   }
+}
+
+function doubled<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Every +EV price in `events` (see the module comment for the rules). */
@@ -271,6 +634,7 @@ export function findHits(events: OddsEvent[], options: FindHitsOptions): Hit[] {
   const nowMs = nowMillis(options.now);
   const opts = normalizeOptions(options);
   const out: Hit[] = [];
-  for (const ev of events) findEventHits(ev, opts, nowMs, out);
+  const scan = new Scan(opts, nowMs, out);
+  for (const ev of events) scan.event(ev);
   return out;
 }

@@ -8,9 +8,6 @@ export function toMillis(t: string | number | Date | undefined | null): number {
   return parseIso(t);
 }
 
-const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-const num2 = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
-
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
@@ -26,15 +23,6 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-const DIGIT_POS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-function allDigits(s: string): boolean {
-  for (const i of DIGIT_POS) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
-
 /**
  * ISO-8601 UTC timestamps ("2025-01-01T12:00:00Z", optional fraction) parsed by hand: the
  * provider sends one per book and market, and Date.parse costs ~10× more. Anything else
@@ -44,44 +32,77 @@ export function parseIso(s: string): number {
   const n = s.length;
   if (
     n >= 20 &&
+    n <= 31 &&
+    s.charCodeAt(n - 1) === 90 &&
     s.charCodeAt(4) === 45 &&
     s.charCodeAt(7) === 45 &&
     s.charCodeAt(10) === 84 &&
     s.charCodeAt(13) === 58 &&
-    s.charCodeAt(16) === 58 &&
-    s.charCodeAt(n - 1) === 90
+    s.charCodeAt(16) === 58
   ) {
-    const y = num2(s, 0) * 100 + num2(s, 2);
-    const mo = num2(s, 5);
-    const d = num2(s, 8);
-    const h = num2(s, 11);
-    const mi = num2(s, 14);
-    const sec = num2(s, 17);
-    let ms = 0;
+    // Each digit read once; (c − 48) >>> 0 > 9 rejects anything that is not 0–9.
+    const y0 = s.charCodeAt(0) - 48;
+    const y1 = s.charCodeAt(1) - 48;
+    const y2 = s.charCodeAt(2) - 48;
+    const y3 = s.charCodeAt(3) - 48;
+    const mo0 = s.charCodeAt(5) - 48;
+    const mo1 = s.charCodeAt(6) - 48;
+    const d0 = s.charCodeAt(8) - 48;
+    const d1 = s.charCodeAt(9) - 48;
+    const h0 = s.charCodeAt(11) - 48;
+    const h1 = s.charCodeAt(12) - 48;
+    const mi0 = s.charCodeAt(14) - 48;
+    const mi1 = s.charCodeAt(15) - 48;
+    const s0 = s.charCodeAt(17) - 48;
+    const s1 = s.charCodeAt(18) - 48;
     let ok =
-      allDigits(s) &&
-      y >= 1000 &&
-      mo >= 1 &&
-      mo <= 12 &&
-      d >= 1 &&
-      d <= 31 &&
-      h <= 23 &&
-      mi <= 59 &&
-      sec <= 59;
-    if (n === 20) {
-      // no fraction
-    } else if (s.charCodeAt(19) === 46 && n >= 22 && n <= 31) {
+      y0 >>> 0 <= 9 &&
+      y1 >>> 0 <= 9 &&
+      y2 >>> 0 <= 9 &&
+      y3 >>> 0 <= 9 &&
+      mo0 >>> 0 <= 9 &&
+      mo1 >>> 0 <= 9 &&
+      d0 >>> 0 <= 9 &&
+      d1 >>> 0 <= 9 &&
+      h0 >>> 0 <= 9 &&
+      h1 >>> 0 <= 9 &&
+      mi0 >>> 0 <= 9 &&
+      mi1 >>> 0 <= 9 &&
+      s0 >>> 0 <= 9 &&
+      s1 >>> 0 <= 9;
+    let ms = 0;
+    if (ok && n !== 20) {
       // fraction: milliseconds are its first three digits (Date.parse truncates the rest)
-      let scale = 100;
-      for (let i = 20; i < n - 1; i++) {
-        const dg = digit(s, i);
-        if (dg < 0 || dg > 9) ok = false;
-        if (scale >= 1) ms += dg * scale;
-        scale /= 10;
+      if (s.charCodeAt(19) !== 46 || n < 22) ok = false;
+      else {
+        let scale = 100;
+        for (let i = 20; i < n - 1; i++) {
+          const dg = s.charCodeAt(i) - 48;
+          if (dg >>> 0 > 9) ok = false;
+          if (scale >= 1) ms += dg * scale;
+          scale /= 10;
+        }
       }
-    } else ok = false;
-    if (ok && d <= daysInMonth(y, mo)) {
-      return (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms;
+    }
+    if (ok) {
+      const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+      const mo = mo0 * 10 + mo1;
+      const d = d0 * 10 + d1;
+      const h = h0 * 10 + h1;
+      const mi = mi0 * 10 + mi1;
+      const sec = s0 * 10 + s1;
+      if (
+        y >= 1000 &&
+        mo >= 1 &&
+        mo <= 12 &&
+        d >= 1 &&
+        d <= daysInMonth(y, mo) &&
+        h <= 23 &&
+        mi <= 59 &&
+        sec <= 59
+      ) {
+        return (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 + ms;
+      }
     }
   }
   return Date.parse(s);
