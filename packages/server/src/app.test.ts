@@ -69,3 +69,25 @@ describe('OpenAPI document and UI', () => {
     expect(res.body).toContain('swagger');
   });
 });
+
+describe('content types', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])(
+    'answers 415 with the error shape for a %s body',
+    async (type) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        headers: { 'content-type': type },
+        payload: 'username=a',
+      });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().error.code).toBe('unsupported_media_type');
+    },
+  );
+});

@@ -44,6 +44,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: without this, Fastify's built-in text/plain parser would hand a
+  // string to JSON schemas (a confusing 400) instead of answering 415.
+  app.removeContentTypeParser('text/plain');
 
   const owned: Array<() => Promise<unknown> | unknown> = [];
   let database: Database;
