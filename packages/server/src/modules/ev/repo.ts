@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client';
 import { evHits, lineHistory } from '../../infra/db/schema';
 import type { HitRecord, WireHit } from './hit';
@@ -145,13 +145,16 @@ export class HitRepo {
     const column = sortColumn(query.sort.field);
     const where = filterSql(query, now);
     if (after) {
-      const v =
-        query.sort.field === 'ev' || query.sort.field === 'price' ? after.value : new Date(after.value);
+      const numeric = query.sort.field === 'ev' || query.sort.field === 'price';
+      const v = numeric
+        ? sql`${Number(after.value)}::double precision`
+        : sql`${new Date(after.value).toISOString()}::timestamptz`;
       // Row comparison (col, id) > (v, id): the id breaks ties in the sort's direction.
+      // Written as a row-value comparison so PostgreSQL walks the (column, id) index.
       where.push(
         query.sort.desc
-          ? or(lt(column, v as never), and(eq(column, v as never), lt(evHits.id, after.id)))!
-          : or(gt(column, v as never), and(eq(column, v as never), gt(evHits.id, after.id)))!,
+          ? sql`(${column}, ${evHits.id}) < (${v}, ${after.id})`
+          : sql`(${column}, ${evHits.id}) > (${v}, ${after.id})`,
       );
     }
     const dir = query.sort.desc ? desc : asc;

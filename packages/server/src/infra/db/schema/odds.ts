@@ -47,6 +47,8 @@ export const evHits = pgTable(
     index('ev_hits_event_idx').on(t.eventId),
     index('ev_hits_closed_at_idx').on(t.closedAt),
     index('ev_hits_sport_idx').on(t.sport),
+    // Keyset paging in the default sort (-ev, ties by id): history reads and exports.
+    index('ev_hits_ev_id_idx').on(t.ev, t.id),
   ],
 );
 

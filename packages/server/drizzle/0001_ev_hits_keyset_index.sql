@@ -1,0 +1,1 @@
+CREATE INDEX "ev_hits_ev_id_idx" ON "ev_hits" USING btree ("ev","id");
