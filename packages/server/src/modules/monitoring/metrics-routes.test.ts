@@ -41,6 +41,7 @@ describe('metrics, stats and config endpoints', () => {
     expect(body.cache.backend).toBe('memory');
     expect(body.provider.provider).toBe('demo');
     expect(body.hits.active).toBe(0);
+    expect(body.scanner).toEqual({ enabled: false, last_cycle: null });
     expect(body.system.memory.rss_bytes).toBeGreaterThan(0);
     expect(body.system.cpu_count).toBeGreaterThan(0);
   });

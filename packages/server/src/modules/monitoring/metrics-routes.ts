@@ -80,6 +80,7 @@ export async function metricsRoutes(app: FastifyInstance) {
         websocket: { connections: ctx.realtime?.connections ?? 0 },
         provider: ctx.odds.status(),
         hits: { active: ctx.hits.book.size },
+        scanner: { enabled: ctx.config.scanner, last_cycle: ctx.scanner.lastSummary ?? null },
         system: {
           cpu_count: cpus().length,
           load_average: loadavg(),
