@@ -15,7 +15,8 @@
  * place when the shape is unchanged (a price moved), else appended, and the arena is repacked
  * when more than half of it is dead. priceEvent prices the event's own block directly.
  *
- * Only prices that are hits become objects; their `explain` is built on first access from the
+ * Only prices that are hits become objects (HitRecord, explain.ts); their `explain` — a lazy
+ * prototype getter, so `{ ...hit }` does not copy it — is built on first access from the
  * block's JavaScript-side data (sharp quotes, names), which is never mutated after compile, so a
  * returned hit never changes. priceAll returns exactly what findHits returns on events() — the
  * same order and the same floating-point operations; a property test checks deep equality.
@@ -67,7 +68,6 @@ interface CellTemplate {
   readonly point: number | null;
   readonly book: string;
   readonly outcomeIndex: number;
-  readonly rate: number;
 }
 
 interface Block extends Store {
@@ -88,8 +88,6 @@ interface Block extends Store {
   cellBook: string[];
   /** Explain's line contexts. */
   src: LineSource;
-  /** Per cell, the book's commission rate (for hit templates). */
-  cellRate: number[];
 }
 
 function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): Block {
@@ -210,7 +208,6 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     cellFair,
     cellPrice: Float64Array.from(cp),
     cellUpd: Float64Array.from(cu),
-    cellRate: cr,
     cellEff,
     tpl: null,
     cellOut,
@@ -452,7 +449,6 @@ function priceEventIn(
         t.point,
         t.book,
         t.outcomeIndex,
-        t.rate,
         hc,
         st.cellPrice[c],
         eff,
@@ -482,7 +478,6 @@ function cellTemplate(blk: Block, lc: number): CellTemplate {
     point,
     book,
     outcomeIndex: blk.cellOut[lc],
-    rate: blk.cellRate[lc],
   };
   blk.tpl ??= new Array<CellTemplate | undefined>(blk.nCells).fill(undefined);
   blk.tpl[lc] = t;

@@ -1,14 +1,14 @@
 /**
  * Hit objects and their `explain`. Both findHits and the engine build hits here so the two give
- * identical objects. `explain` is an own, enumerable getter that builds the object on first
- * access and caches it: it serializes with JSON.stringify, is copied by object spread, and
- * compares with deep equality — but the ~9,000 hits of a full scan do not each pay for a deep
- * object nobody may read. Its inputs are captured by value (immutable), so a later odds update
+ * identical objects. `explain` is a getter on the hit class's prototype that builds the object on
+ * first access and caches it: `hit.explain` and JSON.stringify (via `toJSON`) give it, but it is
+ * not an own property, so object spread and `Object.keys` do not see it — the ~9,000 hits of a
+ * full scan do not each pay for a deep object nobody may read. Its inputs are captured by value (immutable), so a later odds update
  * never changes an already returned hit.
  */
 import type { ConsensusResult } from './consensus.js';
 import { DEFAULT_WORST_CASE_METHODS } from './devig.js';
-import type { NormalizedOptions } from './options.js';
+import { commissionRate, type NormalizedOptions } from './options.js';
 import type { GuardExplain, Hit, HitExplain } from './types.js';
 
 /** What is shared by all hits of one event. */
@@ -132,39 +132,47 @@ export interface HitContext {
 }
 
 /**
- * A hit whose `explain` is an own, enumerable accessor (installed with one shared descriptor so
- * every hit keeps the same hidden class) reading private state: JSON.stringify, spread and deep
- * equality all see `explain`; nothing is built until someone reads it. Creating hits this way is
- * several times cheaper than an object literal with a closure getter.
+ * A hit: one class, so every hit has the same hidden class. The data fields are own enumerable
+ * properties assigned in the constructor in a fixed order; `explain` is a getter on the
+ * PROTOTYPE that builds the deep object on first read from the hit's private state and caches it
+ * (nothing is built until someone reads it). `toJSON()` returns a plain object with every data
+ * field and `explain`, so `JSON.stringify(hit)` includes it.
+ *
+ * Consequence for consumers: `hit.explain` and `JSON.stringify(hit)` give the explain, but
+ * `Object.keys(hit)` does not list it and object spread (`{ ...hit }`), `Object.assign` or
+ * `structuredClone` do not copy it — use `hit.explain` (or `toJSON()`) explicitly. (Defining an
+ * own accessor per hit cost ~150 ns per hit, a third of creating one.)
  *
  * Hits are the one allocation of a scan that survives it, so they are kept small: strings are
  * shared (never built per hit by the engine); the private state is where the line's explain
- * context comes from (source + line), the outcome's slot, the rate, the soft age and the call
- * context (each double field is a heap box of its own).
+ * context comes from (source, and line + outcome slot packed in one small integer), the soft age
+ * and the call context; the commission rate is looked up again from the book when explain is
+ * built.
  */
-class LazyHit {
-  id: string;
-  event_id: string;
-  sport: string;
-  sport_title: string;
-  home_team: string;
-  away_team: string;
-  commence_time: string;
-  market: string;
-  outcome: string;
-  point: number | null;
-  book: string;
-  price: number;
-  fair_probability: number;
-  fair_odds: number;
-  ev: number;
-  kelly: number;
-  suspect: boolean;
-  declare explain: HitExplain;
+export class HitRecord implements Hit {
+  // `declare`: no class-field definitions (each would first define the field as undefined);
+  // the constructor assigns every field, always in this order.
+  declare id: string;
+  declare event_id: string;
+  declare sport: string;
+  declare sport_title: string;
+  declare home_team: string;
+  declare away_team: string;
+  declare commence_time: string;
+  declare market: string;
+  declare outcome: string;
+  declare point: number | null;
+  declare book: string;
+  declare price: number;
+  declare fair_probability: number;
+  declare fair_odds: number;
+  declare ev: number;
+  declare kelly: number;
+  declare suspect: boolean;
+  /** Where the line's explain context comes from, and line index × 1024 + outcome slot (< 1024;
+   * exact even beyond the small-integer range). */
   #src: LineSource;
-  #l: number;
-  #i: number;
-  #rate: number;
+  #li: number;
   #c: HitContext;
   #age: number;
   #explain: HitExplain | undefined;
@@ -179,7 +187,6 @@ class LazyHit {
     point: number | null,
     book: string,
     outcomeIndex: number,
-    rate: number,
     c: HitContext,
     price: number,
     effective: number,
@@ -206,54 +213,75 @@ class LazyHit {
     // kelly.kellyRaw inlined (same operations): the hot loops make thousands of hits per scan.
     this.kelly = Math.max((p * effective - 1) / (effective - 1), 0);
     this.suspect = suspect;
-    Object.defineProperty(this, 'explain', EXPLAIN_DESCRIPTOR);
     this.#src = src;
-    this.#l = l;
-    this.#i = outcomeIndex;
-    this.#rate = rate;
+    this.#li = l * 1024 + outcomeIndex;
     this.#c = c;
     this.#age = softAgeSeconds;
     this.#explain = undefined;
   }
 
-  static explainOf(hit: LazyHit): HitExplain {
-    if (hit.#explain === undefined) {
-      // Everything is read back from the hit itself and its (immutable) line source.
+  /** Built on first read from the hit and its (immutable) line source, then cached. */
+  get explain(): HitExplain {
+    if (this.#explain === undefined) {
       const meta: EventMeta = {
-        id: hit.event_id,
-        sport_key: hit.sport,
-        sport_title: hit.sport_title,
-        home_team: hit.home_team,
-        away_team: hit.away_team,
-        commence_time: hit.commence_time,
+        id: this.event_id,
+        sport_key: this.sport,
+        sport_title: this.sport_title,
+        home_team: this.home_team,
+        away_team: this.away_team,
+        commence_time: this.commence_time,
       };
-      const { opts, nowMs } = hit.#c;
-      const price = hit.price;
-      const rate = hit.#rate;
+      const { opts, nowMs } = this.#c;
+      const price = this.price;
+      // The book's rate under the call's options: what the hit was priced with.
+      const rate = commissionRate(opts, this.book);
+      const li = this.#li;
       const h: HitInputs = {
-        outcomeIndex: hit.#i,
+        outcomeIndex: li % 1024,
         price,
         rate,
         // ev.effectivePrice: the same operations that produced the hit's EV.
         effective: rate === 0 ? price : 1 + (price - 1) * (1 - rate),
-        softAgeSeconds: hit.#age,
-        p: hit.fair_probability,
-        ev: hit.ev,
-        kelly: hit.kelly,
+        softAgeSeconds: this.#age,
+        p: this.fair_probability,
+        ev: this.ev,
+        kelly: this.kelly,
       };
-      hit.#explain = buildExplain(hit.#src.context(hit.#l, opts, nowMs), h, meta, opts, nowMs);
+      const line = this.#src.context((li - h.outcomeIndex) / 1024, opts, nowMs);
+      this.#explain = buildExplain(line, h, meta, opts, nowMs);
     }
-    return hit.#explain;
+    return this.#explain;
+  }
+
+  /** The plain hit, `explain` included (last, as in the `Hit` type): what JSON.stringify writes. */
+  toJSON(): Hit {
+    return toPlainHit(this);
   }
 }
 
-const EXPLAIN_DESCRIPTOR: PropertyDescriptor = {
-  get(this: LazyHit) {
-    return LazyHit.explainOf(this);
-  },
-  enumerable: true,
-  configurable: true,
-};
+/** A plain-object copy of a hit with `explain` materialized (for tests, JSON, spreading). */
+export function toPlainHit(h: Hit): Hit {
+  return {
+    id: h.id,
+    event_id: h.event_id,
+    sport: h.sport,
+    sport_title: h.sport_title,
+    home_team: h.home_team,
+    away_team: h.away_team,
+    commence_time: h.commence_time,
+    market: h.market,
+    outcome: h.outcome,
+    point: h.point,
+    book: h.book,
+    price: h.price,
+    fair_probability: h.fair_probability,
+    fair_odds: h.fair_odds,
+    ev: h.ev,
+    kelly: h.kelly,
+    suspect: h.suspect,
+    explain: h.explain,
+  };
+}
 
 /**
  * Creates a hit. The line context comes from `src.context(l, …)` on first read of
@@ -270,7 +298,6 @@ export function makeHit(
   point: number | null,
   book: string,
   outcomeIndex: number,
-  rate: number,
   c: HitContext,
   price: number,
   effective: number,
@@ -279,7 +306,7 @@ export function makeHit(
   ev: number,
   suspect: boolean,
 ): Hit {
-  return new LazyHit(
+  return new HitRecord(
     meta,
     src,
     l,
@@ -289,7 +316,6 @@ export function makeHit(
     point,
     book,
     outcomeIndex,
-    rate,
     c,
     price,
     effective,

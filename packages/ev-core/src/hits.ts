@@ -140,8 +140,11 @@ export function sharpQuotes(ev: OddsEvent, line: Line, opts: NormalizedOptions):
 //    position instead of matching names again; lines are scratch objects reused across events;
 //  - a soft market's age is parsed only when one of its prices clears minEv (the freshness test
 //    runs after the EV test instead of before: both must pass, so the hits are the same);
-//  - only a hit allocates: the hit, its id and, once per line, a copy of the line's outcomes and
-//    sharp quotes in the call's Archive for the lazy explain.
+//  - only a hit allocates: the hit, its id and, once per line, the line's id prefix and a copy of
+//    its sharp quotes in the call's Archive for the lazy explain (the outcome arrays are shared
+//    by consecutive lines with the same outcomes; an id's `name|point|` part is kept per line
+//    slot across events). Step 1 keeps the scratch arrays in locals and tries the previous
+//    outcome's line and slot j before searching.
 // The result is the same, in the same order and with the same floating-point operations, as the
 // straightforward version (buildLines, sharpQuotes, consensus per line) and as the engine's (a
 // property test checks deep equality with the engine, explain included).
@@ -186,6 +189,10 @@ class ScanLine {
   /** Its index in the call's Archive once it has a hit (−1: none yet), and `event_id|market|`. */
   archived = -1;
   idPrefix = '';
+  /** Per slot, the id's middle part `name|point|` and the (name, point) it was made for (kept across events). */
+  sfx: string[] = [];
+  sfxName: string[] = [];
+  sfxPoint: (number | null)[] = [];
 
   reset(market: string, point: number | null): void {
     this.market = market;
@@ -217,62 +224,63 @@ class ScanLine {
 
 /**
  * Immutable copies of the scanned lines that have hits, for their explain: one per findHits
- * call, in columns (a handful of growing arrays rather than objects per line — what a scan
- * keeps alive is what the garbage collector copies). Per line: its outcomes (arrays shared
+ * call, in columns (five growing arrays rather than objects per line — what a scan keeps
+ * alive is what the garbage collector copies). Per line: its outcomes (one object shared
  * between lines with the same outcomes; never mutated), and its sharp quotes' books, update
- * times and prices; the consensus detail is built on first read, or kept from step 3.
+ * times and prices; the consensus detail is built on first read, or kept from step 3 (in a
+ * map: most lines never need one).
  */
 class Archive implements LineSource {
-  private readonly names: string[][] = [];
-  private readonly points: (number | null)[][] = [];
-  /** Per line: index of its first quote (book and update time at 2·q in qMeta), quote count, offset in qPrices. */
+  /** Per line: its outcomes (shared with the previous line when equal), first quote, offset in qPrices. */
+  private readonly outs: Outcomes[] = [];
   private readonly q0: number[] = [];
-  private readonly nq: number[] = [];
   private readonly p0: number[] = [];
+  /** Per quote: book and update time at 2·q and 2·q + 1. */
   private readonly qMeta: (string | undefined)[] = [];
   private readonly qPrices: number[] = [];
-  private readonly ctx: (LineContext | null)[] = [];
+  /** Line contexts already built (from step 3's consensus, or on first read of an explain). */
+  private readonly ctx = new Map<number, LineContext>();
 
-  /** Archives scratch line L (whose outcome arrays are `names`, `points`); returns its index. */
-  add(L: ScanLine, names: string[], points: (number | null)[]): number {
-    const a = this.names.length;
-    this.names.push(names);
-    this.points.push(points);
+  /** Archives scratch line L (whose outcomes are `outs`); returns its index. */
+  add(L: ScanLine, outs: Outcomes): number {
+    const a = this.outs.length;
+    this.outs.push(outs);
     this.q0.push(this.qMeta.length / 2);
     this.p0.push(this.qPrices.length);
-    if (L.result !== null) {
-      this.nq.push(0);
-      this.ctx.push({ names, points, result: L.result });
-    } else {
+    if (L.result !== null) this.ctx.set(a, { names: outs.names, points: outs.points, result: L.result });
+    else {
       const n = L.n;
-      this.nq.push(L.nq);
       for (let j = 0; j < L.nq; j++) this.qMeta.push(L.qBook[j], L.qUpd[j]);
       for (let i = 0; i < L.nq * n; i++) this.qPrices.push(L.qPrices[i]);
-      this.ctx.push(null);
     }
     return a;
   }
 
   context(l: number, opts: NormalizedOptions, nowMs: number): LineContext {
-    let ctx = this.ctx[l];
-    if (ctx === null) {
-      const names = this.names[l];
+    let ctx = this.ctx.get(l);
+    if (ctx === undefined) {
+      const { names, points } = this.outs[l];
       const n = names.length;
+      const q1 = l + 1 < this.q0.length ? this.q0[l + 1] : this.qMeta.length / 2;
       const quotes: ConsensusQuote[] = [];
-      for (let j = 0; j < this.nq[l]; j++) {
-        const q = this.q0[l] + j;
-        const o = this.p0[l] + j * n;
+      for (let q = this.q0[l], o = this.p0[l]; q < q1; q++, o += n) {
         quotes.push({
           book: this.qMeta[2 * q]!,
           decimalOdds: this.qPrices.slice(o, o + n),
           lastUpdate: this.qMeta[2 * q + 1],
         });
       }
-      ctx = { names, points: this.points[l], result: lineConsensus(quotes, opts, nowMs)! };
-      this.ctx[l] = ctx;
+      ctx = { names, points, result: lineConsensus(quotes, opts, nowMs)! };
+      this.ctx.set(l, ctx);
     }
     return ctx;
   }
+}
+
+/** A line's outcomes as archived (never mutated once made). */
+interface Outcomes {
+  names: string[];
+  points: (number | null)[];
 }
 
 class Scan {
@@ -308,9 +316,8 @@ class Scan {
   private readonly fast: boolean;
   private readonly hc: HitContext;
   private readonly archive = new Archive();
-  /** Outcome arrays of the last archived line: the next line with the same outcomes shares them (never mutated). */
-  private lastNames: string[] = [];
-  private lastPoints: (number | null)[] = [];
+  /** Outcomes of the last archived line: the next line with the same outcomes shares them (never mutated). */
+  private lastOuts: Outcomes = { names: [], points: [] };
 
   constructor(
     private readonly opts: NormalizedOptions,
@@ -324,15 +331,15 @@ class Scan {
   /** Archives scratch line L for its hits' explain; returns its archive index. */
   private freeze(ev: OddsEvent, L: ScanLine): number {
     const n = L.n;
-    let same = this.lastNames.length === n;
-    for (let i = 0; same && i < n; i++)
-      same = this.lastNames[i] === L.names[i] && this.lastPoints[i] === L.points[i];
+    let outs = this.lastOuts;
+    let same = outs.names.length === n;
+    for (let i = 0; same && i < n; i++) same = outs.names[i] === L.names[i] && outs.points[i] === L.points[i];
     if (!same) {
-      this.lastNames = L.names.slice(0, n);
-      this.lastPoints = L.points.slice(0, n);
+      outs = { names: L.names.slice(0, n), points: L.points.slice(0, n) };
+      this.lastOuts = outs;
     }
     L.idPrefix = `${ev.id}|${L.market}|`;
-    L.archived = this.archive.add(L, this.lastNames, this.lastPoints);
+    L.archived = this.archive.add(L, outs);
     return L.archived;
   }
 
@@ -401,23 +408,44 @@ class Scan {
     let k = 0;
     let mc = 0;
     let anySharp = false;
+    // The scratch arrays in locals (re-read after growing): the loop below is the hot one.
+    let { oLine, oIdx, oPrice, mUsed, mK } = this;
+    let oCap = oLine.length;
+    let mCap = mUsed.length;
+    // The line of the previous outcome: consecutive outcomes are usually on the same line.
+    let prevLi = -1;
+    let prevL: ScanLine | null = null;
     for (let b = 0; b < nb; b++) {
       const bm = books[b];
       bookKeys[b] = bm.key;
       bookM[b] = mc;
       const markets = bm.markets ?? [];
-      for (let m = 0; m < markets.length; m++) {
+      const nm = markets.length;
+      for (let m = 0; m < nm; m++) {
         const mk = markets[m];
         const key = mk.key;
         const mi = this.market(key);
-        if (mc + 1 >= this.mUsed.length) this.growMarkets();
-        this.mK[mc] = k;
+        if (mc + 1 >= mCap) {
+          this.growMarkets();
+          mUsed = this.mUsed;
+          mK = this.mK;
+          mCap = mUsed.length;
+        }
+        mK[mc] = k;
         mUpd[mc] = mk.last_update ?? bm.last_update;
-        this.mUsed[mc++] = mi.used ? 1 : 0;
+        mUsed[mc++] = mi.used ? 1 : 0;
         if (!mi.used) continue;
         const outcomes = mk.outcomes ?? [];
-        for (let j = 0; j < outcomes.length; j++) {
-          if (k === this.oLine.length) this.growOutcomes();
+        const no = outcomes.length;
+        if (k + no > oCap) {
+          while (k + no > this.oLine.length) this.growOutcomes();
+          oLine = this.oLine;
+          oIdx = this.oIdx;
+          oPrice = this.oPrice;
+          oCap = oLine.length;
+        }
+        const spread = mi.spread;
+        for (let j = 0; j < no; j++) {
           const o = outcomes[j];
           // lines.outcomePoint, inlined: null when none, −0 → 0, invalid → skipped.
           const p0 = o.point;
@@ -425,43 +453,59 @@ class Scan {
           let pt: number | null = null;
           if (p0 !== undefined && p0 !== null) {
             if (typeof p0 !== 'number' || !Number.isFinite(p0)) {
-              this.oLine[k++] = -1;
+              oLine[k++] = -1;
               continue;
             }
             pt = p0 + 0;
           }
           if (typeof name !== 'string') {
-            this.oLine[k++] = -1;
+            oLine[k++] = -1;
             continue;
           }
           // lines.linePoint: a spread's away side belongs to the home side's line.
-          const lp = pt === null ? null : mi.spread && name === away ? 0 - pt : pt;
-          let li = 0;
-          while (li < nLines && !(lines[li].point === lp && lines[li].market === key)) li++;
-          if (li === nLines) {
-            if (nLines === lines.length) lines.push(new ScanLine());
-            lines[nLines++].reset(key, lp);
+          const lp = pt === null ? null : spread && name === away ? 0 - pt : pt;
+          let li: number;
+          let L: ScanLine;
+          if (prevL !== null && prevL.point === lp && prevL.market === key) {
+            li = prevLi;
+            L = prevL;
+          } else {
+            li = 0;
+            while (li < nLines && !(lines[li].point === lp && lines[li].market === key)) li++;
+            if (li === nLines) {
+              if (nLines === lines.length) lines.push(new ScanLine());
+              lines[nLines++].reset(key, lp);
+            }
+            L = lines[li];
+            prevLi = li;
+            prevL = L;
           }
-          const L = lines[li];
           const n = L.n;
-          let idx = 0;
-          while (idx < n && !(L.names[idx] === name && L.points[idx] === pt)) idx++;
-          if (idx === n) {
-            L.names[n] = name;
-            L.points[n] = pt;
-            L.seen[n] = -1;
-            L.n = n + 1;
+          const names = L.names;
+          const points = L.points;
+          // Books usually list a line's outcomes in the same order: try slot j first.
+          let idx: number;
+          if (j < n && names[j] === name && points[j] === pt) idx = j;
+          else {
+            idx = 0;
+            while (idx < n && !(names[idx] === name && points[idx] === pt)) idx++;
+            if (idx === n) {
+              names[n] = name;
+              points[n] = pt;
+              L.seen[n] = -1;
+              L.n = n + 1;
+            }
           }
           const price = o.price;
-          this.oLine[k] = li;
-          this.oIdx[k] = idx;
+          oLine[k] = li;
+          oIdx[k] = idx;
           // A price that is not a number is invalid like NaN (lines.validPrice); NaN stands in.
-          this.oPrice[k] = typeof price === 'number' ? price : Number.NaN;
+          oPrice[k] = typeof price === 'number' ? price : Number.NaN;
           k++;
         }
       }
     }
-    this.mK[mc] = k;
+    mK[mc] = k;
     bookM[nb] = mc;
 
     // The books' roles, by key (after the walk: the key strings are read back to back).
@@ -483,7 +527,6 @@ class Scan {
     if (!anySharp) return; // no quote → no fair line
 
     // 2. Sharp quotes per line: complete lines of valid prices, in bookmaker order.
-    const { oLine, oIdx, oPrice, mUsed, mK } = this;
     for (let b = 0; b < nb; b++) {
       if (!bookAt[b].sharp) continue;
       for (let x = 0; x < nLines; x++) {
@@ -594,8 +637,22 @@ class Scan {
           const book = bookKeys[b];
           const name = L.names[idx];
           const pt = L.points[idx];
-          // lines.hitId(ev.id, market, name, pt, book), the line's part made once.
-          const id = L.idPrefix + (pt === null ? `${name}||` : `${name}|${String(pt)}|`) + book;
+          // lines.hitId(ev.id, market, name, pt, book): the line's part made once per line, the
+          // outcome's part once per slot while the slot keeps its (name, point).
+          let sfx: string;
+          if (idx < L.sfx.length && L.sfxName[idx] === name && L.sfxPoint[idx] === pt) sfx = L.sfx[idx];
+          else {
+            sfx = pt === null ? `${name}||` : `${name}|${String(pt)}|`;
+            while (L.sfx.length < idx) {
+              L.sfx.push('');
+              L.sfxName.push('');
+              L.sfxPoint.push(null);
+            }
+            L.sfx[idx] = sfx;
+            L.sfxName[idx] = name;
+            L.sfxPoint[idx] = pt;
+          }
+          const id = L.idPrefix + sfx + book;
           this.out.push(
             makeHit(
               ev,
@@ -607,7 +664,6 @@ class Scan {
               pt,
               book,
               idx,
-              bi.rate,
               this.hc,
               price,
               eff,
@@ -635,6 +691,6 @@ export function findHits(events: OddsEvent[], options: FindHitsOptions): Hit[] {
   const opts = normalizeOptions(options);
   const out: Hit[] = [];
   const scan = new Scan(opts, nowMs, out);
-  for (const ev of events) scan.event(ev);
+  for (let e = 0; e < events.length; e++) scan.event(events[e]);
   return out;
 }

@@ -19,6 +19,7 @@ export {
 export { createEngine } from './engine.js';
 export { DevigError, OddsError } from './errors.js';
 export { effectivePrice, expectedValue } from './ev.js';
+export { HitRecord, toPlainHit } from './explain.js';
 export { fromDecimal, impliedProbability, toDecimal } from './formats.js';
 export { findHits } from './hits.js';
 export { type KellyOptions, kelly } from './kelly.js';

@@ -177,6 +177,13 @@ export interface Hit {
   /** Full-Kelly share of bankroll at the effective price. */
   kelly: number;
   suspect: boolean;
+  /**
+   * How the hit was derived. On hits returned by findHits / the engine this is a lazy getter on
+   * the prototype (built on first read, then cached), not an own property: `hit.explain` and
+   * `JSON.stringify(hit)` (via `toJSON`) include it, but `{ ...hit }`, `Object.assign`,
+   * `Object.keys` and `structuredClone` do not — copy it explicitly (`{ ...hit, explain:
+   * hit.explain }`) or use `toPlainHit(hit)`.
+   */
   explain: HitExplain;
 }
 
