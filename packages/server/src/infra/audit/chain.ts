@@ -1,28 +1,13 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AuditType as AuditTypeSchema } from '@evision/contract';
 import { and, asc, desc, eq, gt, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog } from '../db/schema';
 
-export const AUDIT_TYPES = [
-  'AUTH_SUCCESS',
-  'AUTH_FAILED',
-  'USER_CREATED',
-  'USER_DELETED',
-  'USER_UPDATED',
-  'USER_DEACTIVATED',
-  'PASSWORD_CHANGED',
-  'TOTP_ENABLED',
-  'TOTP_DISABLED',
-  'TOKEN_REUSE',
-  'SERVICE_TOKEN_CREATED',
-  'SERVICE_TOKEN_REVOKED',
-  'ADMIN_ACTION',
-  'SUSPICIOUS_ACTIVITY',
-  'RATE_LIMITED',
-  'SETTINGS_CHANGED',
-] as const;
+/** The audit event types: one list, in the contract (the admin API filters by it). */
+export const AUDIT_TYPES = AuditTypeSchema.options;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export interface AuditEntry {
