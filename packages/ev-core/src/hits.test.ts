@@ -153,6 +153,28 @@ describe('findHits', () => {
     expect(ids([e])).toEqual([]);
   });
 
+  it('a line is the union over all books: order from the first book, incomplete via any book', () => {
+    // A soft book before the sharp one fixes the outcome order (outcome_index, explain line).
+    const away = h2h(1.9, 1.9).reverse();
+    const e1 = event('e1', [
+      book('dk', { h2h: away }),
+      book('pin', { h2h: h2h(2.0, 2.0) }),
+      book('fd', { h2h: h2h(2.2, 1.7) }),
+    ]);
+    const hits = findHits([e1], base);
+    expect(hits.map((h) => `${h.book} ${h.outcome}`)).toEqual(['fd Home']);
+    expect(hits[0].explain.line.map((o) => o.name)).toEqual(['Away', 'Home']);
+    expect(hits[0].explain.outcome_index).toBe(1);
+    // A book that is not priced (books filter) after the sharp one still adds a Draw: no fair line.
+    const e2 = event('e2', [
+      book('pin', { h2h: h2h(2.0, 2.0) }),
+      book('fd', { h2h: h2h(2.2, 1.7) }),
+      book('bb', { h2h: h2h(3, 3, 3) }),
+    ]);
+    expect(ids([e2], { books: ['fd'] })).toEqual([]);
+    expect(ids([e1, e2], { books: ['fd'] })).toEqual([hitId('e1', 'h2h', 'Home', null, 'fd')]);
+  });
+
   it('3-way soccer with Draw', () => {
     // pin 2.5/3.0/3.2 → r = .4/.3333/.3125, S = 1.04583; fair Draw = .3125/1.04583 = .29880
     // dk Draw 3.6 → ev = .29880 × 3.6 − 1 = 0.0757

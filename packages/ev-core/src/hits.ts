@@ -21,7 +21,7 @@ import { type HitContext, type LineContext, type LineSource, makeHit } from './e
 import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
 import { ageSeconds, nowMillis, parseIso, toMillis } from './time.js';
-import type { FindHitsOptions, Hit, OddsEvent } from './types.js';
+import type { Bookmaker, FindHitsOptions, Hit, OddsEvent } from './types.js';
 
 export interface Line {
   market: string;
@@ -130,21 +130,24 @@ export function sharpQuotes(ev: OddsEvent, line: Line, opts: NormalizedOptions):
   return quotes;
 }
 
-// ---- findHits: one scan, no per-event allocation ---------------------------------------------
+// ---- findHits: two phases per event, no per-event allocation ---------------------------------
 //
 // The rules above, implemented for speed (~10,000 events per call):
 //  - per-call caches for what repeats across events: book key → sharp / priced / commission,
 //    market key → used / spread, the last parsed timestamp;
-//  - step 1 is the only pass over the event's objects: it assigns every outcome its (line, slot)
-//    and copies its price into scratch typed arrays; the sharp and soft steps then read those by
-//    position instead of matching names again; lines are scratch objects reused across events;
-//  - a soft market's age is parsed only when one of its prices clears minEv (the freshness test
-//    runs after the EV test instead of before: both must pass, so the hits are the same);
-//  - only a hit allocates: the hit, its id and, once per line, the line's id prefix and a copy of
-//    its sharp quotes in the call's Archive for the lazy explain (the outcome arrays are shared
-//    by consecutive lines with the same outcomes; an id's `name|point|` part is kept per line
-//    slot across events). Step 1 keeps the scratch arrays in locals and tries the previous
-//    outcome's line and slot j before searching.
+//  - two phases per event. (1) Only the books up to the last sharp one (usually the sharp book
+//    alone) are read into scratch arrays: their outcomes give the lines (first-seen order) and
+//    each sharp book's quote per line, hence the fair lines. (2) Every other book is then walked
+//    once, straight from the objects, in document order: an outcome is matched to its fair line
+//    and slot (trying the previous outcome's line and slot j first), priced inline, and only a
+//    price with ev ≥ minEv has its market's age parsed (freshness is tested after EV instead of
+//    before: both must pass, so the hits are the same). A book after the last sharp one that
+//    adds an outcome to a line with a fair price makes that line's sharp quotes incomplete (the
+//    line is the union over all books): the line is dropped and the event priced again (rare);
+//  - lines are scratch objects reused across events; only a hit allocates: the hit, its id and,
+//    once per line, the line's id prefix and a copy of its sharp quotes in the call's Archive
+//    for the lazy explain (the outcome arrays are shared by consecutive lines with the same
+//    outcomes; an id's `name|point|` part is kept per line slot across events).
 // The result is the same, in the same order and with the same floating-point operations, as the
 // straightforward version (buildLines, sharpQuotes, consensus per line) and as the engine's (a
 // property test checks deep equality with the engine, explain included).
@@ -297,7 +300,7 @@ class Scan {
   private tsStr: string | undefined = undefined;
   private tsMs = Number.NaN;
   /**
-   * Step 1 reads the event's objects once and leaves what the later steps need in scratch
+   * Step 1 reads the books up to the last sharp one and leaves what steps 2–3 need in scratch
    * arrays (reused across events):
    * per market (document order): used (1) or skipped (0), update time (market's, else the
    * book's), index of its first outcome in the outcome arrays;
@@ -396,28 +399,46 @@ class Scan {
   }
 
   event(ev: OddsEvent): void {
-    const { opts, nowMs, lines, bookM, bookAt, bookKeyAt, bookKeys, mUpd } = this;
+    const { nowMs, lines, bookM, bookAt, bookKeyAt, bookKeys, mUpd } = this;
     if (!(this.millis(ev.commence_time) > nowMs)) return;
     const away = ev.away_team;
     const books = ev.bookmakers ?? [];
     const nb = books.length;
 
-    // 1. Lines (union of every book's outcomes) and each outcome's (line, slot, price): the
-    // only pass over the event's objects.
+    // 0. The books' roles, by key (a one-entry cache per bookmaker index, then the call's map).
+    let lastSharp = -1;
+    for (let b = 0; b < nb; b++) {
+      const bkey = books[b].key;
+      bookKeys[b] = bkey;
+      let bi: BookInfo;
+      if (b < bookKeyAt.length && bookKeyAt[b] === bkey) bi = bookAt[b];
+      else {
+        bi = this.book(bkey);
+        while (bookKeyAt.length < b) {
+          bookKeyAt.push('');
+          bookAt.push(bi);
+        }
+        bookKeyAt[b] = bkey;
+        bookAt[b] = bi;
+      }
+      if (bi.sharp) lastSharp = b;
+    }
+    if (lastSharp === -1) return; // no quote → no fair line
+
+    // 1. Lines (union of the outcomes) and each outcome's (line, slot, price), over the books up
+    // to the last sharp one only (usually the sharp book alone): the lines' outcome order is
+    // first-seen order, so books before a sharp one count. An outcome a later book adds to a line
+    // leaves that line's sharp quotes incomplete: step 4 finds it and drops the line.
     let nLines = 0;
     let k = 0;
     let mc = 0;
-    let anySharp = false;
-    // The scratch arrays in locals (re-read after growing): the loop below is the hot one.
     let { oLine, oIdx, oPrice, mUsed, mK } = this;
     let oCap = oLine.length;
     let mCap = mUsed.length;
-    // The line of the previous outcome: consecutive outcomes are usually on the same line.
     let prevLi = -1;
     let prevL: ScanLine | null = null;
-    for (let b = 0; b < nb; b++) {
+    for (let b = 0; b <= lastSharp; b++) {
       const bm = books[b];
-      bookKeys[b] = bm.key;
       bookM[b] = mc;
       const markets = bm.markets ?? [];
       const nm = markets.length;
@@ -483,7 +504,6 @@ class Scan {
           const n = L.n;
           const names = L.names;
           const points = L.points;
-          // Books usually list a line's outcomes in the same order: try slot j first.
           let idx: number;
           if (j < n && names[j] === name && points[j] === pt) idx = j;
           else {
@@ -492,7 +512,6 @@ class Scan {
             if (idx === n) {
               names[n] = name;
               points[n] = pt;
-              L.seen[n] = -1;
               L.n = n + 1;
             }
           }
@@ -506,28 +525,10 @@ class Scan {
       }
     }
     mK[mc] = k;
-    bookM[nb] = mc;
-
-    // The books' roles, by key (after the walk: the key strings are read back to back).
-    for (let b = 0; b < nb; b++) {
-      const bkey = bookKeys[b];
-      let bi: BookInfo;
-      if (b < bookKeyAt.length && bookKeyAt[b] === bkey) bi = bookAt[b];
-      else {
-        bi = this.book(bkey);
-        while (bookKeyAt.length < b) {
-          bookKeyAt.push('');
-          bookAt.push(bi);
-        }
-        bookKeyAt[b] = bkey;
-        bookAt[b] = bi;
-      }
-      if (bi.sharp) anySharp = true;
-    }
-    if (!anySharp) return; // no quote → no fair line
+    bookM[lastSharp + 1] = mc;
 
     // 2. Sharp quotes per line: complete lines of valid prices, in bookmaker order.
-    for (let b = 0; b < nb; b++) {
+    for (let b = 0; b <= lastSharp; b++) {
       if (!bookAt[b].sharp) continue;
       for (let x = 0; x < nLines; x++) {
         const L = lines[x];
@@ -563,14 +564,31 @@ class Scan {
       }
     }
 
-    // 3. Fair line per line: one fresh quote + multiplicative → devig inline (devig.ts's
-    // arithmetic, which consensus returns unchanged for one book); otherwise consensus.
+    // 3. Fair line per line.
+    if (!this.fairLines(nLines)) return;
+
+    // 4. Price every soft outcome, walking the objects in document order. Should a book after
+    // the last sharp one add an outcome to a line with a fair price, that line's sharp quotes
+    // were incomplete after all: the line loses its fair price and the event is priced again.
+    const start = this.out.length;
+    while (!this.price(ev, books, nLines, lastSharp)) {
+      this.out.length = start;
+      for (let x = 0; x < nLines; x++) lines[x].archived = -1;
+      this.clearSeen(nLines);
+    }
+  }
+
+  /** Step 3: the fair probabilities of every line with enough sharp quotes; false when none has. */
+  private fairLines(nLines: number): boolean {
+    const { opts, nowMs, lines } = this;
     const sharpMax = opts.sharpMaxAgeSeconds;
     let any = false;
     for (let x = 0; x < nLines; x++) {
       const L = lines[x];
       const n = L.n;
       if (n < 2 || L.nq < opts.minSharpBooks) continue;
+      // One fresh quote + multiplicative → devig inline (devig.ts's arithmetic, which consensus
+      // returns unchanged for one book); otherwise consensus.
       if (this.fast && n <= MAX_OUTCOMES) {
         let fresh = -1;
         let nFresh = 0;
@@ -598,84 +616,164 @@ class Scan {
       L.hasFair = true;
       any = true;
     }
-    if (!any) return;
+    if (any) this.clearSeen(nLines);
+    return any;
+  }
 
-    // 4. Price every soft outcome in document order (from the scratch arrays). The market's
-    // age is parsed only when one of its prices clears minEv: the freshness filter is applied
-    // after the EV test instead of before — the same hits, with a fraction of the parsing.
+  /** Step 4's duplicate guard, cleared for this event's lines. */
+  private clearSeen(nLines: number): void {
+    for (let x = 0; x < nLines; x++) {
+      const L = this.lines[x];
+      for (let i = 0; i < L.n; i++) L.seen[i] = -1;
+    }
+  }
+
+  /**
+   * Step 4: every priced book's outcomes on lines with a fair price, in document order, straight
+   * from the objects; ev = p × effective price − 1, and only a price with ev ≥ minEv has its
+   * market's age parsed (the freshness test after the EV test: both must pass, so the hits are
+   * the same). Books after the last sharp one are also checked for outcomes their line lacks:
+   * such a line is dropped and false returned (the caller prices the event again).
+   */
+  private price(ev: OddsEvent, books: Bookmaker[], nLines: number, lastSharp: number): boolean {
+    const { opts, nowMs, lines, bookAt, bookKeys } = this;
+    const away = ev.away_team;
+    const nb = books.length;
     const softMax = opts.softMaxAgeSeconds;
     const { minEv, minOdds, maxOdds, suspectEv } = opts;
+    let prevL: ScanLine | null = null;
     for (let b = 0; b < nb; b++) {
       const bi = bookAt[b];
-      if (!bi.priced) continue;
+      const priced = bi.priced;
+      // A book that is not priced still adds outcomes to the lines (sharp ones have been read).
+      if (bi.sharp || (!priced && b < lastSharp)) continue;
       const rate = bi.rate;
-      for (let mm = bookM[b]; mm < bookM[b + 1]; mm++) {
-        if (mUsed[mm] === 0) continue;
+      const bm = books[b];
+      const markets = bm.markets ?? [];
+      const nm = markets.length;
+      for (let m = 0; m < nm; m++) {
+        const mk = markets[m];
+        const key = mk.key;
+        const mi = this.market(key);
+        if (!mi.used) continue;
+        const outcomes = mk.outcomes ?? [];
+        const no = outcomes.length;
+        const spread = mi.spread;
         let age = 0;
         let known = false;
-        for (let kk = mK[mm]; kk < mK[mm + 1]; kk++) {
-          const li = oLine[kk];
-          if (li === -1) continue;
-          const L = lines[li];
-          const idx = oIdx[kk];
-          if (!L.hasFair || L.seen[idx] === b) continue; // repeat within this book: first wins
+        for (let j = 0; j < no; j++) {
+          const o = outcomes[j];
+          const p0 = o.point;
+          const name = o.name;
+          let pt: number | null = null;
+          if (p0 !== undefined && p0 !== null) {
+            if (typeof p0 !== 'number' || !Number.isFinite(p0)) continue;
+            pt = p0 + 0;
+          }
+          if (typeof name !== 'string') continue;
+          const lp = pt === null ? null : spread && name === away ? 0 - pt : pt;
+          let L: ScanLine;
+          if (prevL !== null && prevL.point === lp && prevL.market === key) L = prevL;
+          else {
+            let li = 0;
+            while (li < nLines && !(lines[li].point === lp && lines[li].market === key)) li++;
+            if (li === nLines) continue; // no sharp book quotes this line
+            L = lines[li];
+            prevL = L;
+          }
+          if (!L.hasFair) continue;
+          const n = L.n;
+          const names = L.names;
+          const points = L.points;
+          let idx: number;
+          if (j < n && names[j] === name && points[j] === pt) idx = j;
+          else {
+            idx = 0;
+            while (idx < n && !(names[idx] === name && points[idx] === pt)) idx++;
+            if (idx === n) {
+              // An outcome no book up to the last sharp one quotes: the line is incomplete.
+              L.hasFair = false;
+              return false;
+            }
+          }
+          if (!priced || L.seen[idx] === b) continue; // repeat within this book: first wins
           L.seen[idx] = b;
-          const price = oPrice[kk];
-          // lines.validPrice (NaN stands for a non-number), then the odds range.
-          if (!(price > 1 && price < Number.POSITIVE_INFINITY) || price < minOdds || price > maxOdds)
+          const price = o.price;
+          // lines.validPrice, then the odds range.
+          if (
+            typeof price !== 'number' ||
+            !(price > 1 && price < Number.POSITIVE_INFINITY) ||
+            price < minOdds ||
+            price > maxOdds
+          )
             continue;
           const p = L.fair[idx];
           const eff = rate === 0 ? price : 1 + (price - 1) * (1 - rate); // ev.effectivePrice
           const evv = p * eff - 1;
           if (!(evv >= minEv)) continue;
           if (!known) {
-            age = (nowMs - this.millis(mUpd[mm])) / 1000;
+            age = (nowMs - this.millis(mk.last_update ?? bm.last_update)) / 1000;
             known = true;
           }
           if (!(softMax === undefined || age <= softMax)) continue;
-          const l = L.archived === -1 ? this.freeze(ev, L) : L.archived;
-          const book = bookKeys[b];
-          const name = L.names[idx];
-          const pt = L.points[idx];
-          // lines.hitId(ev.id, market, name, pt, book): the line's part made once per line, the
-          // outcome's part once per slot while the slot keeps its (name, point).
-          let sfx: string;
-          if (idx < L.sfx.length && L.sfxName[idx] === name && L.sfxPoint[idx] === pt) sfx = L.sfx[idx];
-          else {
-            sfx = pt === null ? `${name}||` : `${name}|${String(pt)}|`;
-            while (L.sfx.length < idx) {
-              L.sfx.push('');
-              L.sfxName.push('');
-              L.sfxPoint.push(null);
-            }
-            L.sfx[idx] = sfx;
-            L.sfxName[idx] = name;
-            L.sfxPoint[idx] = pt;
-          }
-          const id = L.idPrefix + sfx + book;
-          this.out.push(
-            makeHit(
-              ev,
-              this.archive,
-              l,
-              id,
-              L.market,
-              name,
-              pt,
-              book,
-              idx,
-              this.hc,
-              price,
-              eff,
-              age,
-              p,
-              evv,
-              suspectEv !== undefined && evv > suspectEv,
-            ),
-          );
+          this.hit(ev, L, idx, bookKeys[b], price, eff, age, p, evv, suspectEv);
         }
       }
     }
+    return true;
+  }
+
+  private hit(
+    ev: OddsEvent,
+    L: ScanLine,
+    idx: number,
+    book: string,
+    price: number,
+    eff: number,
+    age: number,
+    p: number,
+    evv: number,
+    suspectEv: number | undefined,
+  ): void {
+    const l = L.archived === -1 ? this.freeze(ev, L) : L.archived;
+    const name = L.names[idx];
+    const pt = L.points[idx];
+    // lines.hitId(ev.id, market, name, pt, book): the line's part made once per line, the
+    // outcome's part once per slot while the slot keeps its (name, point).
+    let sfx: string;
+    if (idx < L.sfx.length && L.sfxName[idx] === name && L.sfxPoint[idx] === pt) sfx = L.sfx[idx];
+    else {
+      sfx = pt === null ? `${name}||` : `${name}|${String(pt)}|`;
+      while (L.sfx.length < idx) {
+        L.sfx.push('');
+        L.sfxName.push('');
+        L.sfxPoint.push(null);
+      }
+      L.sfx[idx] = sfx;
+      L.sfxName[idx] = name;
+      L.sfxPoint[idx] = pt;
+    }
+    const id = L.idPrefix + sfx + book;
+    this.out.push(
+      makeHit(
+        ev,
+        this.archive,
+        l,
+        id,
+        L.market,
+        name,
+        pt,
+        book,
+        idx,
+        this.hc,
+        price,
+        eff,
+        age,
+        p,
+        evv,
+        suspectEv !== undefined && evv > suspectEv,
+      ),
+    );
   }
 }
 
