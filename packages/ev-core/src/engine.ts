@@ -23,8 +23,15 @@
  */
 import { type ConsensusQuote, consensus } from './consensus.js';
 import { MAX_OUTCOMES } from './devig.js';
-import { type EventMeta, type HitContext, type LineContext, type LineSource, makeHit } from './explain.js';
-import { buildLines, findLine, type Line, outcomeIndex, sharpQuotes } from './hits.js';
+import {
+  type EventMeta,
+  type HitContext,
+  type HitOrigin,
+  HitRecord,
+  type LineContext,
+  type LineSource,
+} from './explain.js';
+import { findLine, type Line, outcomeIndex, sharpQuotes } from './hits.js';
 import { hitId, isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
 import { nowMillis, toMillis } from './time.js';
@@ -57,17 +64,47 @@ interface Store {
   tpl: (CellTemplate | undefined)[] | null;
 }
 
-/** A priced cell's hit strings and explain inputs, made on its first hit and kept with its block. */
-interface CellTemplate {
-  readonly meta: EventMeta;
-  readonly src: LineSource;
-  readonly l: number;
-  readonly market: string;
-  readonly id: string;
-  readonly outcome: string;
-  readonly point: number | null;
-  readonly book: string;
-  readonly outcomeIndex: number;
+/**
+ * A priced cell's hit strings and explain inputs, made on its first hit and kept with its block
+ * (immutable). It is the hits' {@link HitOrigin}: their soft age is recomputed from the cell's
+ * update time, with the same operations that priced them.
+ */
+class CellTemplate implements HitOrigin {
+  /** The event's strings, copied here so making a hit reads one object (not also the event's meta). */
+  readonly eventId: string;
+  readonly sport: string;
+  readonly sportTitle: string;
+  readonly homeTeam: string;
+  readonly awayTeam: string;
+  readonly commenceTime: string;
+  constructor(
+    meta: EventMeta,
+    readonly src: LineSource,
+    readonly l: number,
+    readonly market: string,
+    readonly id: string,
+    readonly outcome: string,
+    readonly point: number | null,
+    readonly book: string,
+    readonly slot: number,
+    readonly upd: number,
+  ) {
+    this.eventId = meta.id;
+    this.sport = meta.sport_key;
+    this.sportTitle = meta.sport_title;
+    this.homeTeam = meta.home_team;
+    this.awayTeam = meta.away_team;
+    this.commenceTime = meta.commence_time;
+  }
+  lineContext(_i: number, opts: NormalizedOptions, nowMs: number): LineContext {
+    return this.src.context(this.l, opts, nowMs);
+  }
+  outcomeSlot(): number {
+    return this.slot;
+  }
+  softAge(_i: number, nowMs: number): number {
+    return (nowMs - this.upd) / 1000;
+  }
 }
 
 interface Block extends Store {
@@ -90,32 +127,165 @@ interface Block extends Store {
   src: LineSource;
 }
 
+/** compile's scratch columns (grown as needed; only read back within one compile). */
+let scratchF = new Float64Array(3 * 128);
+let scratchI = new Int32Array(2 * 128);
+
 function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): Block {
-  const lines = buildLines(ev, opts);
+  // One walk over the event gives both its lines (hits.buildLines: the union over all books, in
+  // first-seen order; lines and their outcomes are only ever appended, so an outcome's line and
+  // slot are final when first seen) and its candidate soft cells (findHits step 3's walk and
+  // filters, minus what depends on `now`). The one filter that needs the finished lines — the
+  // line has enough sharp quotes — depends on the line alone, so it is applied afterwards. The
+  // cells' numbers go to module scratch columns (their count is unknown before the walk); then
+  // every column of the block is a view on one exact-size buffer (one backing store instead of
+  // fourteen: each typed array allocated on its own costs an ArrayBuffer, and an off-heap
+  // allocation beyond 64 bytes).
+  const lines: Line[] = [];
+  let nc = 0;
+  const cellName: string[] = [];
+  const cellPoint: (number | null)[] = [];
+  const cellBook: string[] = [];
+  const away = ev.away_team;
+  const books = ev.bookmakers ?? [];
+  for (let b = 0; b < books.length; b++) {
+    const bm = books[b];
+    const soft = !(opts.sharp.has(bm.key) || (opts.books !== null && !opts.books.has(bm.key)));
+    const rate = soft ? commissionRate(opts, bm.key) : 0;
+    const markets = bm.markets ?? [];
+    for (let m = 0; m < markets.length; m++) {
+      const mk = markets[m];
+      const key = mk.key;
+      if (isLayMarket(key) || (opts.markets !== null && !opts.markets.has(key))) continue;
+      const spread = isSpreadMarket(key);
+      const outcomes = mk.outcomes ?? [];
+      let upd = Number.NaN;
+      let updDone = false;
+      for (let k = 0; k < outcomes.length; k++) {
+        const o = outcomes[k];
+        const pt = outcomePoint(o);
+        if (pt === undefined || typeof o.name !== 'string') continue;
+        const lp = linePoint(spread, o.name, pt, away);
+        const li = findLine(lines, key, lp);
+        let line: Line;
+        let l: number;
+        if (li === -1) {
+          line = { market: key, point: lp, names: [], points: [], seen: [], fair: null, ctx: null };
+          l = lines.length;
+          lines.push(line);
+        } else {
+          line = lines[li];
+          l = li;
+        }
+        let idx = outcomeIndex(line, o.name, pt);
+        if (idx === -1) {
+          idx = line.names.length;
+          line.names.push(o.name);
+          line.points.push(pt);
+          line.seen.push(-1);
+        }
+        if (!soft) continue;
+        if (line.seen[idx] === b) continue;
+        line.seen[idx] = b;
+        const price = o.price;
+        if (!validPrice(price) || price < opts.minOdds || price > opts.maxOdds) continue;
+        if (!updDone) {
+          upd = toMillis(mk.last_update ?? bm.last_update);
+          updDone = true;
+        }
+        if (3 * nc + 3 > scratchF.length || 2 * nc + 2 > scratchI.length) {
+          const f = new Float64Array(scratchF.length * 2);
+          f.set(scratchF);
+          scratchF = f;
+          const i = new Int32Array(scratchI.length * 2);
+          i.set(scratchI);
+          scratchI = i;
+        }
+        // Columns in scratch: price, update time, effective price (ev.effectivePrice); line,
+        // outcome slot.
+        scratchF[3 * nc] = price;
+        scratchF[3 * nc + 1] = upd;
+        scratchF[3 * nc + 2] = rate === 0 ? price : 1 + (price - 1) * (1 - rate);
+        scratchI[2 * nc] = l;
+        scratchI[2 * nc + 1] = idx;
+        nc++;
+        cellName.push(o.name);
+        cellPoint.push(pt);
+        cellBook.push(bm.key);
+      }
+    }
+  }
   const nLines = lines.length;
-  const lineFair = new Int32Array(nLines);
-  const lineN = new Int32Array(nLines);
-  const lineSq0 = new Int32Array(nLines);
-  const lineSq1 = new Int32Array(nLines);
   const lineQuotes: ConsensusQuote[][] = [];
   let nFair = 0;
   let nSq = 0;
   let nPrices = 0;
   for (let l = 0; l < nLines; l++) {
     const n = lines[l].names.length;
-    lineFair[l] = nFair;
-    lineN[l] = n;
-    nFair += n;
     const q = n >= 2 ? sharpQuotes(ev, lines[l], opts) : [];
     lineQuotes.push(q);
-    lineSq0[l] = nSq;
+    nFair += n;
     nSq += q.length;
-    lineSq1[l] = nSq;
     nPrices += q.length * n;
   }
-  const sqUpd = new Float64Array(nSq);
-  const sqPrice = new Int32Array(nSq);
-  const prices = new Float64Array(nPrices);
+
+  // Drop the cells of lines without enough sharp quotes (compacting in place, order kept).
+  const sf = scratchF;
+  const si = scratchI;
+  let kept = 0;
+  for (let c = 0; c < nc; c++) {
+    const nq = lineQuotes[si[2 * c]].length;
+    if (nq < opts.minSharpBooks || nq === 0) continue;
+    if (kept !== c) {
+      sf[3 * kept] = sf[3 * c];
+      sf[3 * kept + 1] = sf[3 * c + 1];
+      sf[3 * kept + 2] = sf[3 * c + 2];
+      si[2 * kept] = si[2 * c];
+      si[2 * kept + 1] = si[2 * c + 1];
+      cellName[kept] = cellName[c];
+      cellPoint[kept] = cellPoint[c];
+      cellBook[kept] = cellBook[c];
+    }
+    kept++;
+  }
+  if (kept !== nc) {
+    nc = kept;
+    cellName.length = cellPoint.length = cellBook.length = nc;
+  }
+  // One buffer: the Float64 columns first (8-byte aligned), then the Int32 ones.
+  const nF64 = nSq + nPrices + nFair + 3 * nc;
+  const buf = new ArrayBuffer(nF64 * 8 + (4 * nLines + nSq + 3 * nc) * 4);
+  const o1 = nSq * 8;
+  const o2 = o1 + nPrices * 8;
+  const o3 = o2 + nFair * 8;
+  const o4 = o3 + nc * 8;
+  const o5 = o4 + nc * 8;
+  const o6 = nF64 * 8;
+  const sqUpd = new Float64Array(buf, 0, nSq);
+  const prices = new Float64Array(buf, o1, nPrices);
+  const fair = new Float64Array(buf, o2, nFair);
+  const cellPrice = new Float64Array(buf, o3, nc);
+  const cellUpd = new Float64Array(buf, o4, nc);
+  const cellEff = new Float64Array(buf, o5, nc);
+  const lineFair = new Int32Array(buf, o6, nLines);
+  const lineN = new Int32Array(buf, o6 + nLines * 4, nLines);
+  const lineSq0 = new Int32Array(buf, o6 + nLines * 8, nLines);
+  const lineSq1 = new Int32Array(buf, o6 + nLines * 12, nLines);
+  const o7 = o6 + nLines * 16;
+  const sqPrice = new Int32Array(buf, o7, nSq);
+  const o8 = o7 + nSq * 4;
+  const cellLine = new Int32Array(buf, o8, nc);
+  const cellOut = new Int32Array(buf, o8 + nc * 4, nc);
+  const cellFair = new Int32Array(buf, o8 + nc * 8, nc);
+  for (let l = 0, f = 0, q = 0; l < nLines; l++) {
+    const n = lines[l].names.length;
+    lineFair[l] = f;
+    lineN[l] = n;
+    f += n;
+    lineSq0[l] = q;
+    q += lineQuotes[l].length;
+    lineSq1[l] = q;
+  }
   for (let l = 0, s = 0, off = 0; l < nLines; l++) {
     for (const q of lineQuotes[l]) {
       sqUpd[s] = toMillis(q.lastUpdate);
@@ -125,58 +295,16 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
       s++;
     }
   }
-
-  // Soft cells: the same walk and filters as findHits step 3, minus what depends on `now`.
-  const cl: number[] = [];
-  const co: number[] = [];
-  const cp: number[] = [];
-  const cu: number[] = [];
-  const cr: number[] = [];
-  const cellName: string[] = [];
-  const cellPoint: (number | null)[] = [];
-  const cellBook: string[] = [];
-  const away = ev.away_team;
-  const books = ev.bookmakers ?? [];
-  for (let b = 0; b < books.length; b++) {
-    const bm = books[b];
-    if (opts.sharp.has(bm.key) || (opts.books !== null && !opts.books.has(bm.key))) continue;
-    const rate = commissionRate(opts, bm.key);
-    for (const mk of bm.markets ?? []) {
-      const key = mk.key;
-      if (isLayMarket(key) || (opts.markets !== null && !opts.markets.has(key))) continue;
-      const upd = toMillis(mk.last_update ?? bm.last_update);
-      const spread = isSpreadMarket(key);
-      for (const o of mk.outcomes ?? []) {
-        const pt = outcomePoint(o);
-        if (pt === undefined || typeof o.name !== 'string') continue;
-        const l = findLine(lines, key, linePoint(spread, o.name, pt, away));
-        if (l === -1) continue;
-        const line = lines[l];
-        if (lineQuotes[l].length < opts.minSharpBooks || lineQuotes[l].length === 0) continue;
-        const idx = outcomeIndex(line, o.name, pt);
-        if (line.seen[idx] === b) continue;
-        line.seen[idx] = b;
-        const price = o.price;
-        if (!validPrice(price) || price < opts.minOdds || price > opts.maxOdds) continue;
-        cl.push(l);
-        co.push(idx);
-        cp.push(price);
-        cu.push(upd);
-        cr.push(rate);
-        cellName.push(o.name);
-        cellPoint.push(pt);
-        cellBook.push(bm.key);
-      }
-    }
+  for (let c = 0; c < nc; c++) {
+    cellPrice[c] = sf[3 * c];
+    cellUpd[c] = sf[3 * c + 1];
+    cellEff[c] = sf[3 * c + 2];
+    const l = si[2 * c];
+    const idx = si[2 * c + 1];
+    cellLine[c] = l;
+    cellOut[c] = idx;
+    cellFair[c] = lineFair[l] + idx;
   }
-  const cellOut = Int32Array.from(co);
-  const cellEff = new Float64Array(cl.length);
-  for (let c = 0; c < cl.length; c++) {
-    const rate = cr[c];
-    cellEff[c] = rate === 0 ? cp[c] : 1 + (cp[c] - 1) * (1 - rate); // ev.effectivePrice
-  }
-  const cellFair = new Int32Array(cl.length);
-  for (let c = 0; c < cl.length; c++) cellFair[c] = lineFair[cl[c]] + co[c];
   const blk: Omit<Block, 'src'> & { src: LineSource | null } = {
     src: null,
     optsVersion,
@@ -193,7 +321,7 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     nSq,
     nPrices,
     nFair,
-    nCells: cl.length,
+    nCells: nc,
     lines,
     lineQuotes,
     lineFair,
@@ -203,11 +331,11 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
     sqUpd,
     sqPrice,
     prices,
-    fair: new Float64Array(nFair),
-    cellLine: Int32Array.from(cl),
+    fair,
+    cellLine,
     cellFair,
-    cellPrice: Float64Array.from(cp),
-    cellUpd: Float64Array.from(cu),
+    cellPrice,
+    cellUpd,
     cellEff,
     tpl: null,
     cellOut,
@@ -422,6 +550,8 @@ function priceEventIn(
   const { cellFair, cellEff, cellUpd } = st;
   const softMax = opts.softMaxAgeSeconds;
   const minEv = opts.minEv;
+  const suspectEv = opts.suspectEv;
+  const { tpl: tpls, cellPrice } = st;
   for (let c = C0; c < C1; c++) {
     const p = fair[cellFair[c]];
     const eff = cellEff[c];
@@ -430,32 +560,33 @@ function priceEventIn(
     const age = (nowMs - cellUpd[c]) / 1000;
     if (softMax !== undefined && !(age <= softMax)) continue;
     // A hit: materialized from the cell's template (strings made once per cell; explain lazy).
-    const tpls = st.tpl;
     let t = tpls === null ? undefined : tpls[c];
     if (t === undefined) {
       const lc = c - C0;
       t = blk.tpl?.[lc] ?? cellTemplate(blk, lc);
       if (tpls !== null) tpls[c] = t;
     }
-    const suspect = opts.suspectEv !== undefined && ev > opts.suspectEv;
     out.push(
-      makeHit(
-        t.meta,
-        t.src,
-        t.l,
+      new HitRecord(
         t.id,
+        t.eventId,
+        t.sport,
+        t.sportTitle,
+        t.homeTeam,
+        t.awayTeam,
+        t.commenceTime,
         t.market,
         t.outcome,
         t.point,
         t.book,
-        t.outcomeIndex,
+        t,
+        0,
         hc,
-        st.cellPrice[c],
+        cellPrice[c],
         eff,
-        age,
         p,
         ev,
-        suspect,
+        suspectEv !== undefined && ev > suspectEv,
       ),
     );
   }
@@ -468,17 +599,18 @@ function cellTemplate(blk: Block, lc: number): CellTemplate {
   const outcome = blk.cellName[lc];
   const point = blk.cellPoint[lc];
   const book = blk.cellBook[lc];
-  const t: CellTemplate = {
-    meta: blk.meta,
-    src: blk.src,
+  const t = new CellTemplate(
+    blk.meta,
+    blk.src,
     l,
     market,
-    id: hitId(blk.meta.id, market, outcome, point, book),
+    hitId(blk.meta.id, market, outcome, point, book),
     outcome,
     point,
     book,
-    outcomeIndex: blk.cellOut[lc],
-  };
+    blk.cellOut[lc],
+    blk.cellUpd[lc],
+  );
   blk.tpl ??= new Array<CellTemplate | undefined>(blk.nCells).fill(undefined);
   blk.tpl[lc] = t;
   return t;

@@ -132,6 +132,19 @@ export interface HitContext {
 }
 
 /**
+ * Where a hit's explain comes from: for hit `i` (a number the origin chose when the hit was
+ * made), its line's context, its outcome slot and its soft age under the call's `now`. The
+ * engine passes its per-cell template (immutable; the age is recomputed from the cell's update
+ * time with the same operations that priced it); findHits passes its call's archive, which keeps
+ * each hit's line, slot and age in columns (no object per hit).
+ */
+export interface HitOrigin {
+  lineContext(i: number, opts: NormalizedOptions, nowMs: number): LineContext;
+  outcomeSlot(i: number): number;
+  softAge(i: number, nowMs: number): number;
+}
+
+/**
  * A hit: one class, so every hit has the same hidden class. The data fields are own enumerable
  * properties assigned in the constructor in a fixed order; `explain` is a getter on the
  * PROTOTYPE that builds the deep object on first read from the hit's private state and caches it
@@ -144,10 +157,11 @@ export interface HitContext {
  * own accessor per hit cost ~150 ns per hit, a third of creating one.)
  *
  * Hits are the one allocation of a scan that survives it, so they are kept small: strings are
- * shared (never built per hit by the engine); the private state is where the line's explain
- * context comes from (source, and line + outcome slot packed in one small integer), the soft age
- * and the call context; the commission rate is looked up again from the book when explain is
- * built.
+ * shared (never built per hit by the engine, and passed as arguments so the constructor makes no
+ * property loads: findHits and the engine pass differently shaped event objects, which made
+ * those loads polymorphic); the private state is three fields — the origin (then, once built,
+ * the explain itself), the hit's number for it, and the call context (null once the explain is
+ * built); the commission rate is looked up again from the book when explain is built.
  */
 export class HitRecord implements Hit {
   // `declare`: no class-field definitions (each would first define the field as undefined);
@@ -169,39 +183,41 @@ export class HitRecord implements Hit {
   declare ev: number;
   declare kelly: number;
   declare suspect: boolean;
-  /** Where the line's explain context comes from, and line index × 1024 + outcome slot (< 1024;
-   * exact even beyond the small-integer range). */
-  #src: LineSource;
-  #li: number;
-  #c: HitContext;
-  #age: number;
-  #explain: HitExplain | undefined;
+  /** The origin until the explain is built, then the explain. */
+  #x: HitOrigin | HitExplain;
+  /** The hit's number for its origin. */
+  #i: number;
+  /** The call context; null once the explain is built. */
+  #c: HitContext | null;
 
   constructor(
-    meta: EventMeta,
-    src: LineSource,
-    l: number,
     id: string,
+    eventId: string,
+    sport: string,
+    sportTitle: string,
+    homeTeam: string,
+    awayTeam: string,
+    commenceTime: string,
     market: string,
     outcome: string,
     point: number | null,
     book: string,
-    outcomeIndex: number,
+    origin: HitOrigin,
+    i: number,
     c: HitContext,
     price: number,
     effective: number,
-    softAgeSeconds: number,
     p: number,
     ev: number,
     suspect: boolean,
   ) {
     this.id = id;
-    this.event_id = meta.id;
-    this.sport = meta.sport_key;
-    this.sport_title = meta.sport_title;
-    this.home_team = meta.home_team;
-    this.away_team = meta.away_team;
-    this.commence_time = meta.commence_time;
+    this.event_id = eventId;
+    this.sport = sport;
+    this.sport_title = sportTitle;
+    this.home_team = homeTeam;
+    this.away_team = awayTeam;
+    this.commence_time = commenceTime;
     this.market = market;
     this.outcome = outcome;
     this.point = point;
@@ -213,16 +229,17 @@ export class HitRecord implements Hit {
     // kelly.kellyRaw inlined (same operations): the hot loops make thousands of hits per scan.
     this.kelly = Math.max((p * effective - 1) / (effective - 1), 0);
     this.suspect = suspect;
-    this.#src = src;
-    this.#li = l * 1024 + outcomeIndex;
+    this.#x = origin;
+    this.#i = i;
     this.#c = c;
-    this.#age = softAgeSeconds;
-    this.#explain = undefined;
   }
 
-  /** Built on first read from the hit and its (immutable) line source, then cached. */
+  /** Built on first read from the hit and its (immutable) origin, then cached. */
   get explain(): HitExplain {
-    if (this.#explain === undefined) {
+    const c = this.#c;
+    if (c !== null) {
+      const o = this.#x as HitOrigin;
+      const i = this.#i;
       const meta: EventMeta = {
         id: this.event_id,
         sport_key: this.sport,
@@ -231,26 +248,26 @@ export class HitRecord implements Hit {
         away_team: this.away_team,
         commence_time: this.commence_time,
       };
-      const { opts, nowMs } = this.#c;
+      const { opts, nowMs } = c;
       const price = this.price;
       // The book's rate under the call's options: what the hit was priced with.
       const rate = commissionRate(opts, this.book);
-      const li = this.#li;
       const h: HitInputs = {
-        outcomeIndex: li % 1024,
+        outcomeIndex: o.outcomeSlot(i),
         price,
         rate,
         // ev.effectivePrice: the same operations that produced the hit's EV.
         effective: rate === 0 ? price : 1 + (price - 1) * (1 - rate),
-        softAgeSeconds: this.#age,
+        softAgeSeconds: o.softAge(i, nowMs),
         p: this.fair_probability,
         ev: this.ev,
         kelly: this.kelly,
       };
-      const line = this.#src.context((li - h.outcomeIndex) / 1024, opts, nowMs);
-      this.#explain = buildExplain(line, h, meta, opts, nowMs);
+      const line = o.lineContext(i, opts, nowMs);
+      this.#x = buildExplain(line, h, meta, opts, nowMs);
+      this.#c = null;
     }
-    return this.#explain;
+    return this.#x as HitExplain;
   }
 
   /** The plain hit, `explain` included (last, as in the `Hit` type): what JSON.stringify writes. */
@@ -281,47 +298,4 @@ export function toPlainHit(h: Hit): Hit {
     suspect: h.suspect,
     explain: h.explain,
   };
-}
-
-/**
- * Creates a hit. The line context comes from `src.context(l, …)` on first read of
- * `explain`, so the consensus detail is built only if someone asks. Full Kelly is computed here
- * at the effective price.
- */
-export function makeHit(
-  meta: EventMeta,
-  src: LineSource,
-  l: number,
-  id: string,
-  market: string,
-  outcome: string,
-  point: number | null,
-  book: string,
-  outcomeIndex: number,
-  c: HitContext,
-  price: number,
-  effective: number,
-  softAgeSeconds: number,
-  p: number,
-  ev: number,
-  suspect: boolean,
-): Hit {
-  return new HitRecord(
-    meta,
-    src,
-    l,
-    id,
-    market,
-    outcome,
-    point,
-    book,
-    outcomeIndex,
-    c,
-    price,
-    effective,
-    softAgeSeconds,
-    p,
-    ev,
-    suspect,
-  );
 }

@@ -17,7 +17,7 @@
  */
 import { type ConsensusQuote, type ConsensusResult, consensus } from './consensus.js';
 import { MAX_OUTCOMES } from './devig.js';
-import { type HitContext, type LineContext, type LineSource, makeHit } from './explain.js';
+import { type HitContext, type HitOrigin, HitRecord, type LineContext, type LineSource } from './explain.js';
 import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
 import { ageSeconds, nowMillis, parseIso, toMillis } from './time.js';
@@ -233,7 +233,11 @@ class ScanLine {
  * times and prices; the consensus detail is built on first read, or kept from step 3 (in a
  * map: most lines never need one).
  */
-class Archive implements LineSource {
+class Archive implements LineSource, HitOrigin {
+  /** Per hit (its number for HitRecord): archived line, outcome slot, soft age. */
+  private readonly hitL: number[] = [];
+  private readonly hitSlot: number[] = [];
+  private readonly hitAge: number[] = [];
   /** Per line: its outcomes (shared with the previous line when equal), first quote, offset in qPrices. */
   private readonly outs: Outcomes[] = [];
   private readonly q0: number[] = [];
@@ -257,6 +261,26 @@ class Archive implements LineSource {
       for (let i = 0; i < L.nq * n; i++) this.qPrices.push(L.qPrices[i]);
     }
     return a;
+  }
+
+  /** Records a hit on archived line l, slot idx; returns its number. */
+  hit(l: number, idx: number, age: number): number {
+    this.hitL.push(l);
+    this.hitSlot.push(idx);
+    this.hitAge.push(age);
+    return this.hitL.length - 1;
+  }
+
+  lineContext(i: number, opts: NormalizedOptions, nowMs: number): LineContext {
+    return this.context(this.hitL[i], opts, nowMs);
+  }
+
+  outcomeSlot(i: number): number {
+    return this.hitSlot[i];
+  }
+
+  softAge(i: number): number {
+    return this.hitAge[i];
   }
 
   context(l: number, opts: NormalizedOptions, nowMs: number): LineContext {
@@ -755,20 +779,23 @@ class Scan {
     }
     const id = L.idPrefix + sfx + book;
     this.out.push(
-      makeHit(
-        ev,
-        this.archive,
-        l,
+      new HitRecord(
         id,
+        ev.id,
+        ev.sport_key,
+        ev.sport_title,
+        ev.home_team,
+        ev.away_team,
+        ev.commence_time,
         L.market,
         name,
         pt,
         book,
-        idx,
+        this.archive,
+        this.archive.hit(l, idx, age),
         this.hc,
         price,
         eff,
-        age,
         p,
         evv,
         suspectEv !== undefined && evv > suspectEv,
