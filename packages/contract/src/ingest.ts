@@ -61,6 +61,7 @@ export const IngestHit = z.strictObject({
   price: z.number().gt(1, 'must be decimal odds > 1').finite(),
   fair_probability: z.number().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
 });
+export type IngestHit = z.infer<typeof IngestHit>;
 
 export const IngestHitsRequest = z.strictObject({
   hits: z.array(IngestHit).min(1, 'needs at least one hit').max(10_000, 'at most 10,000 hits per call'),

@@ -1,3 +1,4 @@
+import type { IngestHit } from '@evision/contract';
 import { createEngine, type Engine, type FindHitsOptions, findHits, type OddsEvent } from '@evision/ev-core';
 import type { EngineSettings } from '../../config';
 import type { LeaderLock } from '../../infra/leader-lock';
@@ -36,19 +37,8 @@ export interface IngestOddsResult {
   hits_reopened: number;
 }
 
-export interface BotHitInput {
-  event_id: string;
-  sport: string;
-  home_team: string;
-  away_team: string;
-  commence_time: string;
-  market: string;
-  outcome: string;
-  point?: number | null;
-  book: string;
-  price: number;
-  fair_probability: number;
-}
+/** A bot hit as validated at the ingest edge (the contract's shape). */
+export type BotHitInput = IngestHit;
 
 export interface ScannerDeps {
   odds: OddsSource;

@@ -4,7 +4,7 @@ import type { Config, EngineSettings } from '../../config';
 import type { AuditChain } from '../../infra/audit/chain';
 import type { Db } from '../../infra/db/client';
 import { appSettings } from '../../infra/db/schema';
-import type { Actor } from '../users/service';
+import { type Actor, auditActor } from '../users/service';
 
 const ENGINE_KEY = 'engine';
 
@@ -61,9 +61,7 @@ export class SettingsService {
     await this.audit.append({
       type: 'ADMIN_ACTION',
       message: `engine settings saved by ${actor.username ?? 'system'} (changed: ${changed.join(', ') || 'nothing'})`,
-      userId: actor.id ?? null,
-      username: actor.username ?? null,
-      ip: actor.ip ?? null,
+      ...auditActor(actor),
       details: { action: 'settings_update', changed, settings: parsed },
     });
     for (const listener of this.listeners) {

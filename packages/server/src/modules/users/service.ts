@@ -23,6 +23,15 @@ export interface Actor {
   ip?: string | null;
 }
 
+/** Who did it, as the audit record's `user_id`, `username` and `ip`. */
+export function auditActor(actor: Actor): {
+  userId: number | null;
+  username: string | null;
+  ip: string | null;
+} {
+  return { userId: actor.id ?? null, username: actor.username ?? null, ip: actor.ip ?? null };
+}
+
 export interface CreateUserInput {
   username: string;
   email: string;
@@ -136,18 +145,14 @@ export class UserService {
       await this.audit.append({
         type: 'USER_DEACTIVATED',
         message: `user ${row.username} (id ${id}) deactivated by ${actor.username ?? 'system'}`,
-        userId: actor.id ?? null,
-        username: actor.username ?? null,
-        ip: actor.ip ?? null,
+        ...auditActor(actor),
         details: { target_user_id: id, target_username: row.username },
       });
     }
     await this.audit.append({
       type: 'ADMIN_ACTION',
       message: `user ${row.username} (id ${id}) updated by ${actor.username ?? 'system'}: ${JSON.stringify(patch)}`,
-      userId: actor.id ?? null,
-      username: actor.username ?? null,
-      ip: actor.ip ?? null,
+      ...auditActor(actor),
       details: { action: 'user_update', target_user_id: id, changes: patch },
     });
     return toUserJson(updated);
@@ -161,9 +166,7 @@ export class UserService {
     await this.audit.append({
       type: 'USER_DELETED',
       message: `user ${row.username} (id ${id}) deleted by ${actor.username ?? 'system'}`,
-      userId: actor.id ?? null,
-      username: actor.username ?? null,
-      ip: actor.ip ?? null,
+      ...auditActor(actor),
       details: { target_user_id: id, target_username: row.username },
     });
   }
@@ -191,9 +194,7 @@ export class UserService {
     await this.audit.append({
       type: 'PASSWORD_CHANGED',
       message: `password of ${row.username} (id ${id}) reset by ${actor.username ?? 'system'}`,
-      userId: actor.id ?? null,
-      username: actor.username ?? null,
-      ip: actor.ip ?? null,
+      ...auditActor(actor),
       details: { target_user_id: id, action: 'reset', generated: generated !== undefined },
     });
     return { password: generated ?? null };
