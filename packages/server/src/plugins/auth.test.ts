@@ -67,6 +67,30 @@ describe('auth plugin guards', () => {
     }
   });
 
+  it('verifies a token and reads its user once for many concurrent requests that miss the cache', async () => {
+    const u = await createUser(t.app);
+    const verify = vi.spyOn(t.app.ctx.tokens, 'verifyAccess');
+    const byId = vi.spyOn(t.app.ctx.users.repo, 'byId');
+    try {
+      // 50 requests at once with a cold cache (as when an entry expires under load).
+      const answers = await Promise.all(Array.from({ length: 50 }, () => get('/feed', u.accessToken)));
+      expect(answers.map((a) => a.statusCode)).toEqual(Array(50).fill(200));
+      expect(answers.every((a) => a.json().user.id === u.user.id)).toBe(true);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(byId).toHaveBeenCalledTimes(1);
+      expect(principalCache(t.app.ctx).pending).toBe(0);
+      // A bad token fails every waiting request alike, and is not remembered as a lookup.
+      const bad = `${u.accessToken.slice(0, -4)}AAAA`;
+      const denied = await Promise.all(Array.from({ length: 10 }, () => get('/feed', bad)));
+      expect(denied.map((a) => a.statusCode)).toEqual(Array(10).fill(401));
+      expect(verify).toHaveBeenCalledTimes(2);
+      expect(principalCache(t.app.ctx).pending).toBe(0);
+    } finally {
+      verify.mockRestore();
+      byId.mockRestore();
+    }
+  });
+
   it('answers 401 at once to a deactivated user and 403 at once to a demoted admin (same instance)', async () => {
     const root = await createUser(t.app, { role: 'admin' });
     const u = await createUser(t.app);
@@ -160,5 +184,54 @@ describe('PrincipalCache', () => {
     const cache = new PrincipalCache(() => 0, 0);
     cache.set('a', principal(1), 0);
     expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('shares one lookup among concurrent callers, and forgets lookups in flight on invalidation', async () => {
+    const cache = new PrincipalCache(() => 0, 5_000);
+    const release: Array<() => void> = [];
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return new Promise<ReturnType<typeof principal>>((resolve) => {
+        const generation = cache.generation(1);
+        release.push(() => {
+          cache.set('k', principal(1), generation);
+          resolve(principal(1));
+        });
+      });
+    };
+    const first = cache.resolve('k', load);
+    const second = cache.resolve('k', load);
+    expect(loads).toBe(1);
+    expect(cache.pending).toBe(1);
+    // The user changes while the lookup runs: a later caller must not join the old lookup.
+    cache.invalidateUser(1);
+    const third = cache.resolve('k', load);
+    expect(loads).toBe(2);
+    release[0]();
+    await Promise.all([first, second]);
+    // The old lookup read the generation before the write: what it stored is not served.
+    expect(cache.get('k')).toBeUndefined();
+    release[1]();
+    await third;
+    expect(cache.pending).toBe(0);
+    expect(cache.get('k')).toBeDefined();
+    expect(loads).toBe(2);
+  });
+
+  it('does not remember a failed lookup', async () => {
+    const cache = new PrincipalCache(() => 0, 5_000);
+    let loads = 0;
+    const failing = () => {
+      loads++;
+      return Promise.reject(new Error('bad token'));
+    };
+    await expect(Promise.all([cache.resolve('k', failing), cache.resolve('k', failing)])).rejects.toThrow(
+      'bad token',
+    );
+    expect(loads).toBe(1);
+    expect(cache.pending).toBe(0);
+    await expect(cache.resolve('k', failing)).rejects.toThrow('bad token');
+    expect(loads).toBe(2);
   });
 });

@@ -65,6 +65,8 @@ interface CachedPrincipal {
 export class PrincipalCache {
   private readonly entries = new Map<string, CachedPrincipal>();
   private readonly generations = new Map<number, number>();
+  /** Lookups in flight by key: concurrent misses for one token share one verification and read. */
+  private readonly inflight = new Map<string, Promise<CachedPrincipal['principal']>>();
 
   constructor(
     private readonly now: () => number,
@@ -116,13 +118,44 @@ export class PrincipalCache {
     this.entries.set(key, { principal, until, userId: principal.user.id, generation });
   }
 
+  /**
+   * The principal for `key`, from the cache or from `load` — which runs once for all the
+   * requests that miss on the same key at the same time (when an entry expires under load, 50
+   * connections would otherwise verify the same JWT and read the same user row 50 times at once,
+   * stalling the event loop). A lookup that started before an invalidation is not joined after
+   * it: invalidateUser forgets every lookup in flight.
+   */
+  resolve(
+    key: string,
+    load: () => Promise<CachedPrincipal['principal']>,
+  ): Promise<CachedPrincipal['principal']> {
+    const hit = this.get(key);
+    if (hit) return Promise.resolve(hit);
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const started = load();
+    this.inflight.set(key, started);
+    const forget = () => {
+      if (this.inflight.get(key) === started) this.inflight.delete(key);
+    };
+    started.then(forget, forget);
+    return started;
+  }
+
+  /** How many lookups are in flight (for tests). */
+  get pending(): number {
+    return this.inflight.size;
+  }
+
   /** The user's cached principals are stale from now on (role, activation, password, deletion…). */
   invalidateUser(userId: number): void {
     this.generations.set(userId, this.generation(userId) + 1);
+    this.inflight.clear();
   }
 
   clear(): void {
     this.entries.clear();
+    this.inflight.clear();
   }
 }
 
@@ -177,16 +210,16 @@ export async function resolvePrincipal(ctx: AppContext, token: string): Promise<
   }
   const cache = principalCache(ctx);
   const key = PrincipalCache.key(token);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const claims = await ctx.tokens.verifyAccess(token);
-  const generation = cache.generation(claims.userId);
-  const row = await ctx.users.repo.byId(claims.userId);
-  if (!row?.isActive) throw unauthorized('Invalid token', 'invalid_token');
-  // Shared by the requests that hit the cache: frozen so that no handler can alter another's.
-  const principal = Object.freeze({ kind: 'user' as const, user: Object.freeze(toUserJson(row)) });
-  cache.set(key, principal, generation, decodeJwt(token).exp);
-  return principal;
+  return cache.resolve(key, async () => {
+    const claims = await ctx.tokens.verifyAccess(token);
+    const generation = cache.generation(claims.userId);
+    const row = await ctx.users.repo.byId(claims.userId);
+    if (!row?.isActive) throw unauthorized('Invalid token', 'invalid_token');
+    // Shared by the requests that hit the cache: frozen so that no handler can alter another's.
+    const principal = Object.freeze({ kind: 'user' as const, user: Object.freeze(toUserJson(row)) });
+    cache.set(key, principal, generation, decodeJwt(token).exp);
+    return principal;
+  });
 }
 
 /** For the WebSocket layer: the principal of an access or service token, or null. */
