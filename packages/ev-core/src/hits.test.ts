@@ -309,6 +309,31 @@ describe('findHits', () => {
     expect(ids([badSharp])).toEqual([]);
   });
 
+  it('keeps every explain right whatever size the previous call was (its columns grow or start large)', () => {
+    // Event i: a sharp line and 2 + (i % 5) soft books, each +EV on Home (and some on Away).
+    const many = Array.from({ length: 300 }, (_, i) =>
+      event(`e${i}`, [
+        book('pin', { h2h: h2h(1.9 + (i % 7) / 100, 1.9) }, 5 + (i % 11)),
+        ...Array.from({ length: 2 + (i % 5) }, (_, b) =>
+          book(`soft${b}`, { h2h: h2h(2.1 + b / 50, b % 2 ? 2.05 : 1.7) }, 1 + b),
+        ),
+      ]),
+    );
+    const alone = (e: OddsEvent) => JSON.stringify(findHits([e], base));
+    const expected = many.map(alone).join('|');
+    // A call with no hits (so the next one starts from tiny columns), then the large one.
+    expect(findHits([event('none', [book('pin', { h2h: h2h(1.9, 1.9) })])], base)).toEqual([]);
+    const grown = findHits(many, base);
+    expect(grown.length).toBeGreaterThan(900);
+    // Another large call (columns sized from the first), then a small one (sized for 1 event).
+    const sized = findHits(many, base);
+    const byEvent = (hits: typeof grown) =>
+      many.map((e) => JSON.stringify(hits.filter((h) => h.event_id === e.id))).join('|');
+    expect(byEvent(grown)).toBe(expected);
+    expect(byEvent(sized)).toBe(expected);
+    expect(many.map(alone).join('|')).toBe(expected);
+  });
+
   it('validates options', () => {
     expect(() => findHits([], { ...base, method: 'nope' as never })).toThrow(/unknown devig method/);
     expect(() => findHits([], { ...base, minSharpBooks: 0 })).toThrow(RangeError);

@@ -234,41 +234,90 @@ class ScanLine {
  * map: most lines never need one).
  */
 class Archive implements LineSource, HitOrigin {
+  /**
+   * Sizes per event of the last call (hits, lines, prices): the next call starts its columns at
+   * that rate × its own event count (+10 %), so a scan like the last one fills them without
+   * regrowing (growing arrays from empty was ~20 % of what a call allocated) and a small call
+   * does not get a large call's columns. Typed columns keep numbers unboxed and outside the
+   * garbage-collected heap.
+   */
+  private static rate = { hits: 1, lines: 1, prices: 3 };
+
   /** Per hit (its number for HitRecord): archived line, outcome slot, soft age. */
-  private readonly hitL: number[] = [];
-  private readonly hitSlot: number[] = [];
-  private readonly hitAge: number[] = [];
+  private hitL: Int32Array;
+  private hitSlot: Int32Array;
+  private hitAge: Float64Array;
+  private nHits = 0;
   /** Per line: its outcomes (shared with the previous line when equal), first quote, offset in qPrices. */
   private readonly outs: Outcomes[] = [];
-  private readonly q0: number[] = [];
-  private readonly p0: number[] = [];
+  private q0: Int32Array;
+  private p0: Int32Array;
   /** Per quote: book and update time at 2·q and 2·q + 1. */
   private readonly qMeta: (string | undefined)[] = [];
-  private readonly qPrices: number[] = [];
+  private qPrices: Float64Array;
+  private nPrices = 0;
   /** Line contexts already built (from step 3's consensus, or on first read of an explain). */
   private readonly ctx = new Map<number, LineContext>();
+
+  constructor(private readonly nEvents: number) {
+    const r = Archive.rate;
+    const size = (perEvent: number) => Math.ceil(perEvent * nEvents * 1.1) + 16;
+    this.hitL = new Int32Array(size(r.hits));
+    this.hitSlot = new Int32Array(this.hitL.length);
+    this.hitAge = new Float64Array(this.hitL.length);
+    this.q0 = new Int32Array(size(r.lines));
+    this.p0 = new Int32Array(this.q0.length);
+    this.qPrices = new Float64Array(size(r.prices));
+  }
+
+  /** The call is over: remember its sizes per event for the next Archive. */
+  done(): void {
+    if (this.nEvents === 0) return;
+    Archive.rate = {
+      hits: this.nHits / this.nEvents,
+      lines: this.outs.length / this.nEvents,
+      prices: this.nPrices / this.nEvents,
+    };
+  }
 
   /** Archives scratch line L (whose outcomes are `outs`); returns its index. */
   add(L: ScanLine, outs: Outcomes): number {
     const a = this.outs.length;
     this.outs.push(outs);
-    this.q0.push(this.qMeta.length / 2);
-    this.p0.push(this.qPrices.length);
+    if (a === this.q0.length) {
+      this.q0 = grown(this.q0);
+      this.p0 = grown(this.p0);
+    }
+    this.q0[a] = this.qMeta.length / 2;
+    this.p0[a] = this.nPrices;
     if (L.result !== null) this.ctx.set(a, { names: outs.names, points: outs.points, result: L.result });
     else {
       const n = L.n;
       for (let j = 0; j < L.nq; j++) this.qMeta.push(L.qBook[j], L.qUpd[j]);
-      for (let i = 0; i < L.nq * n; i++) this.qPrices.push(L.qPrices[i]);
+      const m = L.nq * n;
+      while (this.nPrices + m > this.qPrices.length) this.qPrices = grown(this.qPrices);
+      const src = L.qPrices;
+      const dst = this.qPrices;
+      const o = this.nPrices;
+      for (let i = 0; i < m; i++) dst[o + i] = src[i];
+      this.nPrices = o + m;
     }
     return a;
   }
 
   /** Records a hit on archived line l, slot idx; returns its number. */
   hit(l: number, idx: number, age: number): number {
-    this.hitL.push(l);
-    this.hitSlot.push(idx);
-    this.hitAge.push(age);
-    return this.hitL.length - 1;
+    const i = this.nHits;
+    if (i === this.hitL.length) {
+      this.hitL = grown(this.hitL);
+      this.hitSlot = grown(this.hitSlot);
+      this.hitAge = grown(this.hitAge);
+    }
+    this.hitL[i] = l;
+    this.hitSlot[i] = idx;
+    this.hitAge[i] = age;
+    this.nHits = i + 1;
+    return i;
   }
 
   lineContext(i: number, opts: NormalizedOptions, nowMs: number): LineContext {
@@ -288,12 +337,12 @@ class Archive implements LineSource, HitOrigin {
     if (ctx === undefined) {
       const { names, points } = this.outs[l];
       const n = names.length;
-      const q1 = l + 1 < this.q0.length ? this.q0[l + 1] : this.qMeta.length / 2;
+      const q1 = l + 1 < this.outs.length ? this.q0[l + 1] : this.qMeta.length / 2;
       const quotes: ConsensusQuote[] = [];
       for (let q = this.q0[l], o = this.p0[l]; q < q1; q++, o += n) {
         quotes.push({
           book: this.qMeta[2 * q]!,
-          decimalOdds: this.qPrices.slice(o, o + n),
+          decimalOdds: Array.from(this.qPrices.subarray(o, o + n)),
           lastUpdate: this.qMeta[2 * q + 1],
         });
       }
@@ -302,6 +351,13 @@ class Archive implements LineSource, HitOrigin {
     }
     return ctx;
   }
+}
+
+/** A typed column with twice the room, same contents. */
+function grown<T extends Int32Array | Float64Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** A line's outcomes as archived (never mutated once made). */
@@ -342,7 +398,7 @@ class Scan {
   private readonly lines: ScanLine[] = [];
   private readonly fast: boolean;
   private readonly hc: HitContext;
-  private readonly archive = new Archive();
+  private readonly archive: Archive;
   /** Outcomes of the last archived line: the next line with the same outcomes shares them (never mutated). */
   private lastOuts: Outcomes = { names: [], points: [] };
 
@@ -350,9 +406,16 @@ class Scan {
     private readonly opts: NormalizedOptions,
     private readonly nowMs: number,
     private readonly out: Hit[],
+    nEvents: number,
   ) {
     this.fast = opts.method === 'multiplicative' && opts.minSharpBooks === 1;
     this.hc = { opts, nowMs };
+    this.archive = new Archive(nEvents);
+  }
+
+  /** The scan is over (see Archive.done). */
+  done(): void {
+    this.archive.done();
   }
 
   /** Archives scratch line L for its hits' explain; returns its archive index. */
@@ -815,7 +878,8 @@ export function findHits(events: OddsEvent[], options: FindHitsOptions): Hit[] {
   const nowMs = nowMillis(options.now);
   const opts = normalizeOptions(options);
   const out: Hit[] = [];
-  const scan = new Scan(opts, nowMs, out);
+  const scan = new Scan(opts, nowMs, out, events.length);
   for (let e = 0; e < events.length; e++) scan.event(events[e]);
+  scan.done();
   return out;
 }

@@ -21,6 +21,37 @@ describe('time', () => {
     }
   });
 
+  it('parseIso agrees with Date.parse on the provider form, fractions and damaged strings', () => {
+    const instant = fc.integer({ min: -62135596800000, max: 253402300799000 });
+    fc.assert(
+      fc.property(instant, (t) => {
+        const iso = new Date(t).toISOString();
+        const s = `${iso.slice(0, 19)}Z`; // "YYYY-MM-DDTHH:MM:SSZ", as The Odds API sends
+        expect(parseIso(s)).toBe(Date.parse(s));
+      }),
+    );
+    // One character replaced (digit, separator or letter): invalid dates, other forms.
+    const chars = '0123456789-:TZ.+ x';
+    fc.assert(
+      fc.property(instant, fc.boolean(), fc.nat(), fc.constantFrom(...chars), (t, short, at, c) => {
+        const iso = new Date(t).toISOString();
+        const base = short ? `${iso.slice(0, 19)}Z` : iso;
+        const i = at % base.length;
+        const s = base.slice(0, i) + c + base.slice(i + 1);
+        expect(Object.is(parseIso(s), Date.parse(s))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const s of [
+      '2025-02-30T00:00:00Z',
+      '2024-02-29T23:59:59Z',
+      '2025-04-31T00:00:00Z',
+      '2025-01-01T24:00:00Z',
+    ]) {
+      expect(Object.is(parseIso(s), Date.parse(s))).toBe(true);
+    }
+  });
+
   it('toMillis accepts strings, numbers and Dates', () => {
     expect(toMillis(5)).toBe(5);
     expect(toMillis(new Date(7))).toBe(7);
