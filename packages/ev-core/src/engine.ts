@@ -11,14 +11,17 @@
  * order), so priceAll is one sequential pass over contiguous Float64Arrays — per line, sharp
  * freshness and devig (inlined for the common one-book multiplicative case); per cell, soft
  * freshness and EV against minEv. 10,000 separately allocated little arrays would instead cost
- * a cache miss each. An update recompiles just that event; its arena region is overwritten in
- * place when the shape is unchanged (a price moved), else appended, and the arena is repacked
- * when more than half of it is dead. priceEvent prices the event's own block directly.
+ * a cache miss each. An update recompiles just that event — or, when one soft book re-quotes the
+ * same outcomes (the usual update), patches that book's cells in the event's block without
+ * reading its other books (patchBook); its arena region is overwritten in place when the shape
+ * is unchanged (a price moved), else appended, and the arena is repacked when more than half of
+ * it is dead. priceEvent prices the event's own block directly.
  *
  * Only prices that are hits become objects (HitRecord, explain.ts); their `explain` — a lazy
  * prototype getter, so `{ ...hit }` does not copy it — is built on first access from the
- * block's JavaScript-side data (sharp quotes, names), which is never mutated after compile, so a
- * returned hit never changes. priceAll returns exactly what findHits returns on events() — the
+ * block's JavaScript-side data (sharp quotes, names), which is never mutated after compile, and
+ * a hit keeps its own numbers (patchBook rewrites only cell numbers), so a returned hit never
+ * changes. priceAll returns exactly what findHits returns on events() — the
  * same order and the same floating-point operations; a property test checks deep equality.
  */
 import { type ConsensusQuote, consensus } from './consensus.js';
@@ -345,6 +348,86 @@ function compile(ev: OddsEvent, opts: NormalizedOptions, optsVersion: number): B
   };
   blk.src = new BlockLines(blk as Block);
   return blk as Block;
+}
+
+/**
+ * updateBook's fast path: the soft book `prev` (in the event `blk` was compiled from) is
+ * replaced by `next`, which quotes the same markets with the same outcomes in the same order
+ * (names and points), and every outcome that was a cell is still one (its price still valid and
+ * in range) and vice versa. Then nothing but that book's cells changes — their price, update
+ * time and effective price — and they are patched in place, their hit templates (which hold the
+ * update time) dropped. Hits already returned never read a block's numbers (a hit keeps its
+ * own, and its template its update time), so they do not change. Anything else — a sharp or
+ * unpriced book, a different layout, a cell appearing or going, a repeated outcome — returns
+ * false with the block untouched, and the caller compiles the event again. Walking only this
+ * book (not the event's other books, cold in memory when one random book moves) and allocating
+ * no new block is what makes an update cheap; the result is what compile() would make (a
+ * property test checks it).
+ */
+function patchBook(
+  blk: Block,
+  prev: Bookmaker,
+  next: Bookmaker,
+  away: string,
+  opts: NormalizedOptions,
+): boolean {
+  const key = next.key;
+  if (prev.key !== key || opts.sharp.has(key) || (opts.books !== null && !opts.books.has(key))) return false;
+  const pm = prev.markets ?? [];
+  const nm = next.markets ?? [];
+  if (pm.length !== nm.length) return false;
+  // The book's cells are contiguous (document order) and, `prev` being the first book with this
+  // key (updateBook's findIndex), they are the first cells with this key.
+  let c0 = 0;
+  while (c0 < blk.nCells && blk.cellBook[c0] !== key) c0++;
+  let c = c0;
+  // Market and outcome index of each of this book's cells, in order, for the patch below.
+  const at: number[] = [];
+  const taken: number[] = [];
+  for (let m = 0; m < nm.length; m++) {
+    const a = pm[m];
+    const b = nm[m];
+    if (a.key !== b.key) return false;
+    if (isLayMarket(b.key) || (opts.markets !== null && !opts.markets.has(b.key))) continue;
+    const ao = a.outcomes ?? [];
+    const bo = b.outcomes ?? [];
+    if (ao.length !== bo.length) return false;
+    const spread = isSpreadMarket(b.key);
+    for (let k = 0; k < bo.length; k++) {
+      const x = ao[k];
+      const y = bo[k];
+      const pt = outcomePoint(y);
+      if (x.name !== y.name || outcomePoint(x) !== pt) return false;
+      if (pt === undefined || typeof y.name !== 'string') continue;
+      const li = findLine(blk.lines, b.key, linePoint(spread, y.name, pt, away));
+      const idx = li === -1 ? -1 : outcomeIndex(blk.lines[li], y.name, pt);
+      if (idx === -1) return false;
+      // An outcome repeated within the book: compile's first-wins rule decides; leave it to compile.
+      for (let t = 0; t < taken.length; t += 2) if (taken[t] === li && taken[t + 1] === idx) return false;
+      taken.push(li, idx);
+      const was = validPrice(x.price) && x.price >= opts.minOdds && x.price <= opts.maxOdds;
+      const is = validPrice(y.price) && y.price >= opts.minOdds && y.price <= opts.maxOdds;
+      if (was !== is) return false;
+      if (!is) continue;
+      // A cell only where the line has enough sharp quotes (compile drops the others).
+      const nq = blk.lineQuotes[li].length;
+      if (nq < opts.minSharpBooks || nq === 0) continue;
+      if (c >= blk.nCells || blk.cellBook[c] !== key || blk.cellLine[c] !== li || blk.cellOut[c] !== idx)
+        return false;
+      at.push(m, k);
+      c++;
+    }
+  }
+  const rate = commissionRate(opts, key);
+  for (let j = 0, cell = c0; j < at.length; j += 2, cell++) {
+    const mk = nm[at[j]];
+    const price = (mk.outcomes ?? [])[at[j + 1]].price;
+    blk.cellPrice[cell] = price;
+    blk.cellUpd[cell] = toMillis(mk.last_update ?? next.last_update);
+    blk.cellEff[cell] = rate === 0 ? price : 1 + (price - 1) * (1 - rate);
+    if (blk.tpl !== null) blk.tpl[cell] = undefined;
+  }
+  return true;
 }
 
 /** Where a block lives in the arena. */
@@ -833,10 +916,21 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       if (slot === undefined) return;
       const books = slot.ev.bookmakers.slice();
       const i = books.findIndex((x) => x.key === bookmaker.key);
-      if (i === -1) books.push(cloneBook(bookmaker));
-      else books[i] = cloneBook(bookmaker);
+      const copy = cloneBook(bookmaker);
+      const prev = i === -1 ? null : books[i];
+      if (i === -1) books.push(copy);
+      else books[i] = copy;
       slot.ev = { ...slot.ev, bookmakers: books };
-      touch(slot);
+      // Only this book's prices moved (the usual update): patch its cells, skip the compile.
+      const blk = slot.block;
+      if (
+        prev !== null &&
+        blk !== null &&
+        blk.optsVersion === version &&
+        patchBook(blk, prev, copy, slot.ev.away_team, opts)
+      )
+        dirty.add(slot);
+      else touch(slot);
     },
     priceAll(now) {
       const nowMs = nowMillis(now);
