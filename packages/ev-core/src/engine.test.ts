@@ -152,7 +152,7 @@ describe('engine', () => {
     );
   });
 
-  it('stays equal to findHits when books re-quote the same outcomes (prices, validity, update times)', () => {
+  it('stays equal to findHits when books re-quote the same outcomes (updateBook or upsert)', () => {
     // The common update: a book moves its prices and nothing else — including to an invalid or
     // out-of-range price, and with a new update time on the book or one market.
     const moveArb = fc.record({
@@ -168,6 +168,7 @@ describe('engine', () => {
       ),
       age: ageArb,
       marketAge: fc.option(ageArb, { nil: undefined }),
+      viaUpsert: fc.boolean(),
     });
     fc.assert(
       fc.property(

@@ -842,14 +842,24 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
     }
   };
 
-  /** Merges `incoming` into `current`: its books replace those books; new books are appended. */
-  const merge = (current: OddsEvent, incoming: OddsEvent): OddsEvent | null => {
+  /**
+   * Merges `incoming` into `current`: its books replace those books; new books are appended.
+   * Null when nothing changed; else the merged event and the books it replaced (`patchable`:
+   * only books were replaced — no event field changed, no book was added).
+   */
+  const merge = (
+    current: OddsEvent,
+    incoming: OddsEvent,
+  ): { next: OddsEvent; replaced: Array<[Bookmaker, Bookmaker]>; patchable: boolean } | null => {
     let changed = false;
+    let patchable = true;
+    const replaced: Array<[Bookmaker, Bookmaker]> = [];
     const next: OddsEvent = { ...current, bookmakers: current.bookmakers.slice() };
     for (const k of META_KEYS) {
       if (incoming[k] !== undefined && incoming[k] !== current[k]) {
         next[k] = incoming[k];
         changed = true;
+        patchable = false;
       }
     }
     for (const bm of incoming.bookmakers ?? []) {
@@ -857,12 +867,29 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       if (i === -1) {
         next.bookmakers.push(cloneBook(bm));
         changed = true;
+        patchable = false;
       } else if (!deepEqual(next.bookmakers[i], bm)) {
-        next.bookmakers[i] = cloneBook(bm);
+        const copy = cloneBook(bm);
+        replaced.push([next.bookmakers[i], copy]);
+        next.bookmakers[i] = copy;
         changed = true;
       }
     }
-    return changed ? next : null;
+    return changed ? { next, replaced, patchable } : null;
+  };
+
+  /**
+   * The slot's event became `ev` by replacing the books in `replaced` (each the first with its
+   * key): patch its block when every one of them only re-quoted the same outcomes (see patchBook),
+   * else mark it for a full compile.
+   */
+  const replaceBooks = (slot: Slot, replaced: Array<[Bookmaker, Bookmaker]>, patchable: boolean) => {
+    const blk = slot.block;
+    let ok = patchable && blk !== null && blk.optsVersion === version;
+    for (let j = 0; ok && j < replaced.length; j++)
+      ok = patchBook(blk!, replaced[j][0], replaced[j][1], slot.ev.away_team, opts);
+    if (ok) dirty.add(slot);
+    else touch(slot);
   };
 
   return {
@@ -883,10 +910,10 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
           if (!changed.includes(ev.id)) changed.push(ev.id);
           continue;
         }
-        const next = merge(slot.ev, ev);
-        if (next !== null) {
-          slot.ev = next;
-          touch(slot);
+        const merged = merge(slot.ev, ev);
+        if (merged !== null) {
+          slot.ev = merged.next;
+          replaceBooks(slot, merged.replaced, merged.patchable);
           if (!changed.includes(ev.id)) changed.push(ev.id);
         }
       }
@@ -917,20 +944,12 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
       const books = slot.ev.bookmakers.slice();
       const i = books.findIndex((x) => x.key === bookmaker.key);
       const copy = cloneBook(bookmaker);
-      const prev = i === -1 ? null : books[i];
+      const prev = books[i];
       if (i === -1) books.push(copy);
       else books[i] = copy;
       slot.ev = { ...slot.ev, bookmakers: books };
       // Only this book's prices moved (the usual update): patch its cells, skip the compile.
-      const blk = slot.block;
-      if (
-        prev !== null &&
-        blk !== null &&
-        blk.optsVersion === version &&
-        patchBook(blk, prev, copy, slot.ev.away_team, opts)
-      )
-        dirty.add(slot);
-      else touch(slot);
+      replaceBooks(slot, i === -1 ? [] : [[prev, copy]], i !== -1);
     },
     priceAll(now) {
       const nowMs = nowMillis(now);
