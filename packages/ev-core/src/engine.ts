@@ -879,9 +879,10 @@ export function createEngine(options: Omit<FindHitsOptions, 'now'>): Engine {
   };
 
   /**
-   * The slot's event became `ev` by replacing the books in `replaced` (each the first with its
-   * key): patch its block when every one of them only re-quoted the same outcomes (see patchBook),
-   * else mark it for a full compile.
+   * The slot's event was just updated by replacing the books in `replaced` ([old, new] pairs, in
+   * order; each old one the first book with its key). Patch its block when nothing else changed
+   * (`patchable`) and every replaced book only re-quoted the same outcomes (see patchBook); else
+   * mark it for a full compile (a block that some of the pairs already patched is dropped too).
    */
   const replaceBooks = (slot: Slot, replaced: Array<[Bookmaker, Bookmaker]>, patchable: boolean) => {
     const blk = slot.block;
