@@ -20,7 +20,7 @@ import { MAX_OUTCOMES } from './devig.js';
 import { type HitContext, type HitOrigin, HitRecord, type LineContext, type LineSource } from './explain.js';
 import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { commissionRate, type NormalizedOptions, normalizeOptions } from './options.js';
-import { ageSeconds, nowMillis, parseIso, toMillis } from './time.js';
+import { nowMillis, parseIso, toMillis } from './time.js';
 import type { Bookmaker, FindHitsOptions, Hit, OddsEvent } from './types.js';
 
 export interface Line {
@@ -58,10 +58,6 @@ export function outcomeIndex(line: Line, name: string, point: number | null): nu
   for (let i = 0; i < line.names.length; i++)
     if (line.names[i] === name && line.points[i] === point) return i;
   return -1;
-}
-
-export function marketAge(nowMs: number, marketUpdate: string | undefined, bookUpdate: string | undefined) {
-  return ageSeconds(nowMs, toMillis(marketUpdate ?? bookUpdate));
 }
 
 /** Step 1: the event's lines and their expected outcomes (union over all books), in first-seen order. */

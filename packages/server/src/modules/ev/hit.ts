@@ -1,35 +1,11 @@
+import type { EvHit } from '@evision/contract';
 import type { Hit as EngineHit, HitExplain } from '@evision/ev-core';
 
-/** A hit as it travels (ARCHITECTURE §6): one shape from the HitBook to the browser. */
-export interface WireHit {
-  id: string;
-  event_id: string;
-  /** "Away @ Home". */
-  event: string;
-  home_team: string;
-  away_team: string;
-  sport: string;
-  commence_time: string;
-  market: string;
-  outcome: string;
-  point: number | null;
-  book: string;
-  price: number;
-  fair_odds: number;
-  fair_probability: number;
-  ev: number;
-  ev_percent: number;
-  kelly: number;
-  suspect: boolean;
-  source: 'engine' | 'bot';
-  status: 'active' | 'closed';
-  first_seen_at: string;
-  last_seen_at: string;
-  closed_at: string | null;
-  best_ev: number;
-  closing_fair_odds: number | null;
-  clv: number | null;
-}
+/**
+ * A hit as it travels (ARCHITECTURE §6): one shape from the HitBook to the browser — the
+ * contract's `EvHit` without the display fields a read may add (`odds_format`).
+ */
+export type WireHit = Omit<EvHit, 'price_display' | 'fair_odds_display'>;
 
 /** What a pricing source (the engine, a bot) says about a hit right now. */
 export interface HitObservation {
@@ -65,16 +41,8 @@ export interface HitRecord {
   mirrored?: boolean;
 }
 
-/** id = event_id|market|outcome|point|book; point as JavaScript prints it, empty when none. */
-export function hitId(
-  eventId: string,
-  market: string,
-  outcome: string,
-  point: number | null | undefined,
-  book: string,
-): string {
-  return `${eventId}|${market}|${outcome}|${point === null || point === undefined ? '' : String(point)}|${book}`;
-}
+/** id = event_id|market|outcome|point|book: ev-core's, so bot hits and engine hits share ids. */
+export { hitId } from '@evision/ev-core';
 
 /** The key of one line outcome (for closing lines and line history): market|outcome|point. */
 export function outcomeKey(market: string, outcome: string, point: number | null | undefined): string {
