@@ -52,7 +52,8 @@ export default async function setup(project: TestProject) {
       await admin.connect();
       const { rows } = await admin.query<{ datname: string }>(
         `select datname from pg_database where datname like $1 or datname = $2`,
-        [`evision_t_${process.pid}_%`, pgTemplate],
+        // Test databases are named evision_t_<this pid>_<worker pid>_… (pg-url.ts).
+        [`evision_t_${process.pid}\\_%`, pgTemplate],
       );
       for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
       await admin.end();

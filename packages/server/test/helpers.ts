@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type App, buildApp } from '../src/app';
 import { type Config, loadConfig } from '../src/config';
 import type { AppDeps } from '../src/context';
 import { type Database, openDatabase } from '../src/infra/db/client';
-import { normalizeDatabaseUrl } from '../src/infra/db/url';
 import { createRedis } from '../src/infra/redis';
+import { createTestDatabaseUrl } from './pg-url';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -41,35 +40,18 @@ export function uniqueRedisPrefix(): string {
   return `evision-test:${process.pid}:${randomBytes(4).toString('hex')}:`;
 }
 
-let counter = 0;
-
 /** A fresh, migrated database of the given kind, cloned from the run's template. */
 export async function createTestDatabase(kind: DbKind = 'pglite'): Promise<Database> {
   if (kind === 'pglite') {
     const tar = readFileSync(inject('pgliteTemplate'));
     return openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([tar]) });
   }
-  const url = process.env.TEST_DATABASE_URL;
-  const template = inject('pgTemplate');
-  if (!url || !template) throw new Error('no PostgreSQL test server configured');
-  const name = `evision_t_${process.pid}_${Date.now().toString(36)}_${counter++}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client(normalizeDatabaseUrl(url));
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name} template ${template}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), poolMax: 5 });
+  const { url, drop } = await createTestDatabaseUrl();
+  const database = await openDatabase({ url, poolMax: 5 });
   const close = database.close;
   database.close = async () => {
     await close();
-    const a = new pg.Client(normalizeDatabaseUrl(url));
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await a.end();
+    await drop();
   };
   return database;
 }
@@ -101,8 +83,9 @@ export interface TestApp {
 }
 
 /**
- * A whole app on a cloned database. `redis: true` connects to TEST_REDIS_URL with a prefix of
- * its own (the caller should skip when testRedisUrl() is undefined).
+ * A whole app on a cloned database (or on `deps.database`, which stays the caller's: `close()`
+ * leaves it open). `redis: true` connects to TEST_REDIS_URL with a prefix of its own (the caller
+ * should skip when testRedisUrl() is undefined).
  */
 export async function createTestApp(
   options: { kind?: DbKind; env?: Record<string, string>; redis?: boolean; deps?: AppDeps } = {},
@@ -115,7 +98,9 @@ export async function createTestApp(
     env.REDIS_KEY_PREFIX = uniqueRedisPrefix();
   }
   const config = testConfig(env);
-  const database = await createTestDatabase(options.kind ?? 'pglite');
+  // A database passed in deps belongs to the caller: it is neither created nor closed here.
+  const given = options.deps?.database;
+  const database = given ?? (await createTestDatabase(options.kind ?? 'pglite'));
   const redis = options.redis ? createRedis(config.redis.url!) : null;
   const app = await buildApp(config, { database, redis, ...options.deps });
   await app.ready();
@@ -125,7 +110,7 @@ export async function createTestApp(
     database,
     async close() {
       await app.close();
-      await database.close();
+      if (!given) await database.close();
       if (redis) {
         const keys = await redis.keys(`${config.redis.keyPrefix}*`).catch(() => []);
         if (keys.length) await redis.del(...keys).catch(() => {});

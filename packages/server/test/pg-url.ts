@@ -3,6 +3,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { normalizeDatabaseUrl } from '../src/infra/db/url';
 
+let counter = 0;
+
 /**
  * A fresh, migrated database on the PostgreSQL test server, cloned from the run's template,
  * as a URL — for tests that hand DATABASE_URL to another process (the CLI, a server).
@@ -12,7 +14,10 @@ export async function createTestDatabaseUrl(): Promise<{ url: string; drop(): Pr
   const url = process.env.TEST_DATABASE_URL;
   const template = inject('pgTemplate');
   if (!url || !template) throw new Error('no PostgreSQL test server configured');
-  const name = `evision_t_${process.pid}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  // Named after the run (the template's suffix, the main process's pid) first: the global
+  // teardown drops every `evision_t_<run>_…` a test left behind, whichever worker made it.
+  const run = template.replace(/^evision_tpl_/, '');
+  const name = `evision_t_${run}_${process.pid}_${counter++}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client(normalizeDatabaseUrl(url));
   await admin.connect();
   try {

@@ -122,7 +122,7 @@ describe.each(databaseKinds())('scanner with the demo provider on %s', (kind) =>
           .sort(),
       ).toEqual(active);
     } finally {
-      await t2.app.close();
+      await t2.close();
     }
   });
 });
