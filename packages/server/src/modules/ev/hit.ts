@@ -7,29 +7,16 @@ import type { Hit as EngineHit, HitExplain } from '@evision/ev-core';
  */
 export type WireHit = Omit<EvHit, 'price_display' | 'fair_odds_display'>;
 
-/** What a pricing source (the engine, a bot) says about a hit right now. */
-export interface HitObservation {
-  id: string;
-  event_id: string;
-  sport: string;
-  home_team: string;
-  away_team: string;
-  commence_time: string;
-  market: string;
-  outcome: string;
-  point: number | null;
-  book: string;
-  price: number;
-  fair_probability: number;
-  fair_odds: number;
-  ev: number;
-  kelly: number;
-  suspect: boolean;
+/**
+ * What a pricing source (the engine, a bot) says about a hit right now: ev-core's hit fields
+ * (without `sport_title`, which a wire hit does not carry), plus where it came from.
+ */
+export type HitObservation = Omit<EngineHit, 'sport_title' | 'explain'> & {
   source: 'engine' | 'bot';
   /** Bot hits: closes when not re-sent before this time (ms since epoch). */
   expires_at?: number | null;
   explain?: HitExplain | Record<string, unknown> | null;
-}
+};
 
 /** The HitBook's record: the wire hit plus what stays on the server. */
 export interface HitRecord {
