@@ -309,6 +309,33 @@ describe('findHits', () => {
     expect(ids([badSharp])).toEqual([]);
   });
 
+  it('reads malformed books no further than the rules do (the prefetch never throws first)', () => {
+    const broken = (key: string) => ({ ...book(key, {}), markets: [null, { key: 'h2h', outcomes: [null] }] });
+    const good = event('ok', [book('pin', { h2h: h2h(1.9, 1.9) }), book('dk', { h2h: h2h(2.2, 1.7) })]);
+    // No sharp book: the rules stop at the books' keys.
+    const noSharp = event('e1', [book('dk', { h2h: h2h(2.2, 1.7) }), broken('fd')] as never);
+    // The sharp line is incomplete (no fair line): the books after it are never read.
+    const noFair = event('e2', [book('pin', { h2h: [{ name: 'Home', price: 1.9 }] }), broken('fd')] as never);
+    // Already started: nothing of it is read.
+    const started = event('e3', [broken('pin')] as never, { commence_time: new Date(NOW - 1).toISOString() });
+    expect(ids([noSharp, noFair, started, good])).toEqual(['ok|h2h|Home||dk']);
+  });
+
+  it('judges each event on its own start time when a call repeats commence_time strings', () => {
+    const at = (id: string, ms: number) =>
+      event(id, [book('pin', { h2h: h2h(1.9, 1.9) }), book('dk', { h2h: h2h(2.2, 1.7) })], {
+        commence_time: new Date(ms).toISOString(), // a new string each time, equal text
+      });
+    const calls = [
+      at('a', NOW + 60_000),
+      at('b', NOW - 60_000),
+      at('c', NOW + 60_000),
+      at('d', NOW - 60_000),
+    ];
+    expect(ids(calls)).toEqual(['a|h2h|Home||dk', 'c|h2h|Home||dk']);
+    expect(ids(calls, { now: NOW - 120_000 })).toHaveLength(4);
+  });
+
   it('keeps every explain right whatever size the previous call was (its columns grow or start large)', () => {
     // Event i: a sharp line and 2 + (i % 5) soft books, each +EV on Home (and some on Away).
     const many = Array.from({ length: 300 }, (_, i) =>
