@@ -454,13 +454,11 @@ class Scan {
   }
 
   /**
-   * The id's `event_id|market|name|point|` for slot idx of archived line l (L, as archived),
+   * The id's `event_id|market|name|point|` for slot idx (outcome name, point) of archived line l,
    * remembered for the line's other hits on that slot. Its `name|point|` part is kept per slot
    * across events while the slot keeps its (name, point).
    */
-  private idHead(L: ScanLine, l: number, idx: number): string {
-    const name = L.names[idx];
-    const pt = L.points[idx];
+  private idHead(L: ScanLine, l: number, idx: number, name: string, pt: number | null): string {
     let mid: string;
     if (idx < L.mid.length && L.midName[idx] === name && L.midPoint[idx] === pt) mid = L.mid[idx];
     else {
@@ -910,7 +908,8 @@ class Scan {
     const pt = L.points[idx];
     // lines.hitId(ev.id, market, name, pt, book): `event_id|market|name|point|` is made once per
     // line slot, so a hit adds one string (the book's key to it).
-    const head = idx < L.headOf.length && L.headOf[idx] === l ? L.head[idx] : this.idHead(L, l, idx);
+    const head =
+      idx < L.headOf.length && L.headOf[idx] === l ? L.head[idx] : this.idHead(L, l, idx, name, pt);
     const id = head + book;
     this.out.push(
       new HitRecord(
