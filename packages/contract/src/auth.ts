@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { IsoDateTime } from './common';
 
-/** PostgreSQL text and jsonb cannot hold NUL, so any string that may reach the database refuses it. */
-export const noNul = (s: string) => !s.includes('\u0000');
-export const NUL_MESSAGE = 'must not contain NUL characters';
+import { NUL_MESSAGE, noNul } from './primitives';
+
+export { NUL_MESSAGE, noNul };
 
 /** 3–32 characters of letters, digits, `_`, `.` and `-`. */
 export const Username = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommaList, IsoDateTime, OddsFormat, QueryBool } from './common';
+import { KEY_PATTERN, SafeString } from './primitives';
 
 /** An EV hit on the wire (ARCHITECTURE §6). */
 export const EvHit = z.object({
@@ -39,13 +40,22 @@ export const EvHitDetail = EvHit.extend({ explain: z.unknown() });
 export const HIT_SORT_FIELDS = ['ev', 'commence_time', 'first_seen_at', 'price', 'closed_at'] as const;
 
 const num = (what: string) =>
-  z.coerce.number({ error: `must be ${what}` }).refine(Number.isFinite, `must be ${what}`);
+  z.coerce
+    .number({ error: `must be ${what}` })
+    .refine(Number.isFinite, `must be ${what}`)
+    .refine((n) => Math.abs(n) <= 1e6, `must be ${what}`);
+
+/** A comma list of sport, market or book keys (`^[a-z0-9_]{1,64}$` each). */
+const KeyList = CommaList.refine(
+  (keys) => keys.every((k) => KEY_PATTERN.test(k)),
+  'must be a comma list of keys (lower-case letters, digits and _)',
+);
 
 /** Filters shared by list, summary, history and export. Unknown parameters are rejected. */
 export const EvHitFilters = z.strictObject({
-  sport: CommaList.optional(),
-  market: CommaList.optional(),
-  book: CommaList.optional(),
+  sport: KeyList.optional(),
+  market: KeyList.optional(),
+  book: KeyList.optional(),
   min_ev: num('a fraction, e.g. 0.02').optional(),
   max_ev: num('a fraction, e.g. 0.2').optional(),
   min_odds: num('decimal odds > 1').pipe(z.number().gt(1, 'must be decimal odds > 1')).optional(),
@@ -58,7 +68,7 @@ export const EvHitFilters = z.strictObject({
     .optional(),
   status: z.enum(['active', 'closed', 'all']).default('active'),
   include_suspect: QueryBool.default(false),
-  q: z.string().trim().min(1, 'must not be empty').max(100).optional(),
+  q: SafeString(100).pipe(z.string().trim().min(1, 'must not be empty')).optional(),
   sort: z
     .string()
     .regex(
@@ -72,7 +82,7 @@ export const EvHitFilters = z.strictObject({
     .min(1, 'must be at least 1')
     .max(500, 'must be at most 500')
     .default(50),
-  cursor: z.string().max(1000).optional(),
+  cursor: SafeString(1000).optional(),
   odds_format: OddsFormat.optional(),
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),

@@ -44,3 +44,4 @@ export type {
   Outcome,
   SharpQuoteExplain,
 } from './types.js';
+export { type FilterableHit, type HitFilterFields, hitMatches } from './filters.js';

@@ -1,5 +1,6 @@
+import type { HitFilterSet } from '@evision/contract';
 import { EvHitFilters } from '@evision/contract';
-import { fromDecimal } from '@evision/ev-core';
+import { fromDecimal, hitMatches } from '@evision/ev-core';
 import { badRequest, type FieldError } from '../../infra/errors';
 import type { WireHit } from './hit';
 
@@ -28,6 +29,8 @@ export interface HitQuery {
   cursor?: CursorKey;
   oddsFormat?: 'american' | 'fractional';
   format?: 'csv' | 'json';
+  /** The same filters as the contract's `HitFilterSet` (what `matches` hands to ev-core). */
+  filters: HitFilterSet;
 }
 
 export interface CursorKey {
@@ -53,6 +56,7 @@ export function parseHitQuery(raw: unknown, defaults: { sort?: string } = {}): H
     includeSuspect: p.include_suspect,
     sort,
     limit: p.limit,
+    filters: { status: p.status, include_suspect: p.include_suspect },
   };
   if (p.sport?.length) q.sport = [...new Set(p.sport)].sort();
   if (p.market?.length) q.market = [...new Set(p.market)].sort();
@@ -67,6 +71,7 @@ export function parseHitQuery(raw: unknown, defaults: { sort?: string } = {}): H
   if (p.to !== undefined) q.to = Date.parse(p.to);
   if (p.odds_format === 'american' || p.odds_format === 'fractional') q.oddsFormat = p.odds_format;
   if (p.format) q.format = p.format;
+  q.filters = toFilterSet(q);
   if (p.cursor !== undefined) q.cursor = decodeCursor(p.cursor, sort.field);
   return q;
 }
@@ -95,21 +100,27 @@ function decodeCursor(cursor: string, field: SortField): CursorKey {
   return { value: v[1], id: v[2] };
 }
 
-/** The in-memory form of the filters (the SQL form is `filterSql` in repo.ts; keep them in step). */
+/** The contract's filter set of a parsed query (what the web app and alert rules hold). */
+export function toFilterSet(q: Omit<HitQuery, 'filters'>): HitFilterSet {
+  const f: HitFilterSet = { status: q.status, include_suspect: q.includeSuspect };
+  if (q.sport) f.sport = q.sport;
+  if (q.market) f.market = q.market;
+  if (q.book) f.book = q.book;
+  if (q.minEv !== undefined) f.min_ev = q.minEv;
+  if (q.maxEv !== undefined) f.max_ev = q.maxEv;
+  if (q.minOdds !== undefined) f.min_odds = q.minOdds;
+  if (q.maxOdds !== undefined) f.max_odds = q.maxOdds;
+  if (q.startsWithin !== undefined) f.starts_within = q.startsWithin;
+  if (q.q !== undefined) f.q = q.q;
+  return f;
+}
+
+/**
+ * The in-memory form of the filters: ev-core's `hitMatches` (shared with the web app) plus
+ * the history range. The SQL form is `filterSql` in repo.ts; keep them in step.
+ */
 export function matches(h: WireHit, q: HitQuery, now: number): boolean {
-  if (q.status !== 'all' && h.status !== q.status) return false;
-  if (q.sport && !q.sport.includes(h.sport)) return false;
-  if (q.market && !q.market.includes(h.market)) return false;
-  if (q.book && !q.book.includes(h.book)) return false;
-  if (q.minEv !== undefined && !(h.ev >= q.minEv)) return false;
-  if (q.maxEv !== undefined && !(h.ev <= q.maxEv)) return false;
-  if (q.minOdds !== undefined && !(h.price >= q.minOdds)) return false;
-  if (q.maxOdds !== undefined && !(h.price <= q.maxOdds)) return false;
-  if (q.startsWithin !== undefined && !(Date.parse(h.commence_time) <= now + q.startsWithin * 60_000))
-    return false;
-  if (!q.includeSuspect && h.suspect) return false;
-  if (q.q && !h.home_team.toLowerCase().includes(q.q) && !h.away_team.toLowerCase().includes(q.q))
-    return false;
+  if (!hitMatches(h, q.filters, now)) return false;
   if (q.from !== undefined && !(h.closed_at !== null && Date.parse(h.closed_at) >= q.from)) return false;
   if (q.to !== undefined && !(h.closed_at !== null && Date.parse(h.closed_at) < q.to)) return false;
   return true;
