@@ -20,6 +20,7 @@ export { createEngine } from './engine.js';
 export { DevigError, OddsError } from './errors.js';
 export { effectivePrice, expectedValue } from './ev.js';
 export { HitRecord, toPlainHit } from './explain.js';
+export { type FilterableHit, type HitFilterFields, hitMatches } from './filters.js';
 export { fromDecimal, impliedProbability, toDecimal } from './formats.js';
 export { findHits } from './hits.js';
 export { type KellyOptions, kelly } from './kelly.js';
@@ -44,4 +45,3 @@ export type {
   Outcome,
   SharpQuoteExplain,
 } from './types.js';
-export { type FilterableHit, type HitFilterFields, hitMatches } from './filters.js';
