@@ -100,7 +100,7 @@ export async function authRoutes(app: FastifyInstance) {
         tags,
         summary: 'Exchange a refresh token for a new pair (rotation)',
         description: `A second redemption within REFRESH_REUSE_GRACE_SECONDS answers the same successor; a later one revokes the family (401 \`refresh_reused\`). Revoked: 401 \`token_revoked\`; expired: 401 \`token_expired\`.${cookieNote} In cookie mode send no body (or \`{}\`).`,
-        body: RefreshBody.optional(),
+        body: RefreshBody.nullish(),
         response: { 200: TokenResponse, 400: ErrorBody, ...errors },
       },
     },
@@ -125,7 +125,7 @@ export async function authRoutes(app: FastifyInstance) {
         summary: 'Revoke a refresh token (and its family)',
         description:
           'In cookie mode (`X-Refresh-Mode: cookie`, no body) the cookie’s token is revoked and the cookie cleared.',
-        body: RefreshBody.optional(),
+        body: RefreshBody.nullish(),
       },
     },
     async (request, reply) => {

@@ -52,7 +52,7 @@ export function assertSameOrigin(config: Config, request: FastifyRequest): void 
 export function refreshTokenOf(
   config: Config,
   request: FastifyRequest,
-  body: { refresh_token?: string } | undefined,
+  body: { refresh_token?: string } | null | undefined,
 ): string {
   if (body?.refresh_token) return body.refresh_token;
   if (!wantsCookie(request)) {
