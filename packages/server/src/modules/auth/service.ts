@@ -96,6 +96,9 @@ export class AuthService {
       }
       await this.users.hasher.verify(DUMMY_PASSWORD_HASH, input.password);
       await this.auditFailure(null, input, 'unknown user');
+      // The statement an account's failure runs (on no row), like the dummy hash above: the
+      // unknown name's answer costs the same database round trip (bench/login-enumeration).
+      await this.countFailureInDb(0);
       await this.countUnknownFailure(key, state, input);
       throw unauthorized(INVALID_CREDENTIALS, 'invalid_credentials');
     }
@@ -206,17 +209,23 @@ export class AuthService {
     });
   }
 
-  /** Counts the failure; the one that reaches the threshold locks the account and answers 429. */
-  private async countFailure(row: UserRow, input: LoginInput): Promise<void> {
+  private countFailureInDb(userId: number): Promise<{ lockedUntil: Date | null }> {
     const now = this.now();
     const { lockout } = this.config;
-    const { lockedUntil } = await this.users.repo.recordFailure(
-      row.id,
+    return this.users.repo.recordFailure(
+      userId,
       new Date(now),
       new Date(now - lockout.windowMinutes * 60_000),
       lockout.threshold,
       new Date(now + lockout.minutes * 60_000),
     );
+  }
+
+  /** Counts the failure; the one that reaches the threshold locks the account and answers 429. */
+  private async countFailure(row: UserRow, input: LoginInput): Promise<void> {
+    const now = this.now();
+    const { lockout } = this.config;
+    const { lockedUntil } = await this.countFailureInDb(row.id);
     if (lockedUntil) {
       await this.audit.append({
         type: 'SUSPICIOUS_ACTIVITY',

@@ -2,16 +2,17 @@ import { createHash } from 'node:crypto';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser } from '../../../test/auth';
-import { createTestApp, type TestApp } from '../../../test/helpers';
+import { createTestApp, databaseKinds, type TestApp } from '../../../test/helpers';
 import { refreshTokens } from '../../infra/db/schema';
 
 /** Session and token edges (issue 11 item 10, issue 9's browser session): route tests. */
-describe('sessions and token edges', () => {
+describe.each(databaseKinds())('sessions and token edges on %s', (kind) => {
   let t: TestApp;
   let clock = Date.now();
 
   beforeAll(async () => {
     t = await createTestApp({
+      kind,
       env: { LOCKOUT_THRESHOLD: '3', LOCKOUT_WINDOW_MINUTES: '15', LOCKOUT_MINUTES: '10' },
       deps: { now: () => clock },
     });
