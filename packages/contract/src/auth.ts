@@ -60,12 +60,23 @@ export const TokenResponse = z.object({
   access_token: z.string(),
   token_type: z.literal('bearer'),
   expires_in: z.number().int(),
-  refresh_token: z.string(),
+  /** Absent in cookie mode (`X-Refresh-Mode: cookie`): the token is in the HttpOnly cookie. */
+  refresh_token: z.string().optional(),
   user: User,
 });
 export type TokenResponse = z.infer<typeof TokenResponse>;
 
-export const RefreshBody = z.strictObject({ refresh_token: z.string().min(1).max(512) });
+/**
+ * Browser sessions: a request with `X-Refresh-Mode: cookie` to login, refresh or logout keeps
+ * the refresh token in the `evision_refresh` cookie (HttpOnly, SameSite=Strict, Path=/api/auth)
+ * instead of the JSON body. Refresh and logout then take no body (or `{}`).
+ */
+export const REFRESH_MODE_HEADER = 'x-refresh-mode';
+export const REFRESH_COOKIE_NAME = 'evision_refresh';
+export const REFRESH_COOKIE_PATH = '/api/auth';
+
+/** `refresh_token` may be left out in cookie mode only. */
+export const RefreshBody = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() });
 export type RefreshBody = z.infer<typeof RefreshBody>;
 
 export const ChangePasswordBody = z.strictObject({

@@ -27,7 +27,11 @@ export const WsCloseCode = {
   goingAway: 1001,
   /** The client could not keep up: its send buffer exceeded the bound. */
   slowConsumer: 1013,
-  /** No token, an invalid or expired one, or no auth message within the timeout. */
+  /**
+   * No token, an invalid or expired one, no auth message within the timeout, the access token
+   * expired on the open socket (not renewed with `auth`), or the user's tokens were revoked
+   * (password change, deactivation, demotion, sign-out everywhere).
+   */
   unauthorized: 4401,
   /** A service token without the `feed` scope. */
   forbidden: 4403,
@@ -57,7 +61,10 @@ export const WsErrorCode = z.enum([
   'invalid_message',
   'invalid_topic',
   'too_many_topics',
+  /** Kept for old clients; the server no longer sends it (a second `auth` renews the token). */
   'already_authenticated',
+  /** A renewal `auth` carried another user's token (the socket stays as it was). */
+  'auth_mismatch',
 ]);
 export type WsErrorCode = z.infer<typeof WsErrorCode>;
 
@@ -72,8 +79,17 @@ export const WsHello = z.object({
   subscribed: z.array(z.string()),
   server_time: z.string(),
   heartbeat_ms: z.number(),
+  /**
+   * For a user token: when it expires. The socket is closed with 4401 then, unless the client
+   * sent a new `auth` message with a renewed token before.
+   */
+  expires_at: z.string().optional(),
 });
 export type WsHello = z.infer<typeof WsHello>;
+
+/** The answer to an `auth` message on an open socket: the renewed token's expiry. */
+export const WsAuthenticated = z.object({ expires_at: z.string(), server_time: z.string() });
+export type WsAuthenticated = z.infer<typeof WsAuthenticated>;
 
 export const WsError = z.object({
   code: z.string(),
@@ -101,6 +117,7 @@ export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('odds.updated'), topic: z.string(), data: WsOddsUpdated.loose() }),
   z.object({ type: z.literal('alert'), topic: z.string().optional(), data: z.unknown() }),
   z.object({ type: z.literal('pong'), data: WsPong }),
+  z.object({ type: z.literal('authenticated'), data: WsAuthenticated }),
   z.object({ type: z.literal('error'), data: WsError }),
 ]);
 export type WsServerMessage = z.infer<typeof WsServerMessage>;

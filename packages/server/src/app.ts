@@ -101,6 +101,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     }),
   };
   app.decorate('ctx', ctx);
+  // Failed logins of unknown names are counted in the shared cache (Redis or memory).
+  ctx.auth.failureStore = ctx.cache;
 
   await app.register(errorHandlerPlugin);
   await app.register(requestContextPlugin);

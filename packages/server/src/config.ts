@@ -70,6 +70,8 @@ const envSchema = z.object({
   BODY_LIMIT: int(1024).default(1_048_576),
   ACCESS_TOKEN_TTL: int(30).default(900),
   REFRESH_TOKEN_TTL: int(60).default(2_592_000),
+  REFRESH_REUSE_GRACE_SECONDS: int(0).default(10),
+  PUBLIC_URL: z.url({ error: 'must be a URL' }).optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -132,6 +134,10 @@ export interface Config {
   bodyLimit: number;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** Seconds in which a second redemption of one refresh token answers the same successor. */
+  refreshReuseGrace: number;
+  /** The public URL of the app (`PUBLIC_URL`); an https one marks the refresh cookie `Secure`. */
+  publicUrl: string | undefined;
   redis: { url: string | undefined; keyPrefix: string };
   cacheTtl: number;
   secretKey: string;
@@ -255,6 +261,8 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     bodyLimit: e.BODY_LIMIT,
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    refreshReuseGrace: e.REFRESH_REUSE_GRACE_SECONDS,
+    publicUrl: e.PUBLIC_URL,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtl: e.CACHE_TTL,
     secretKey,

@@ -29,7 +29,7 @@ export async function createUser(
   return {
     user,
     accessToken: pair.access_token,
-    refreshToken: pair.refresh_token,
+    refreshToken: pair.refresh_token!,
     password,
     headers: { authorization: `Bearer ${pair.access_token}` },
   };

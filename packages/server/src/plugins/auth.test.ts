@@ -91,7 +91,7 @@ describe('auth plugin guards', () => {
     }
   });
 
-  it('answers 401 at once to a deactivated user and 403 at once to a demoted admin (same instance)', async () => {
+  it('answers 401 at once to a deactivated user and to a demoted admin’s old token (same instance)', async () => {
     const root = await createUser(t.app, { role: 'admin' });
     const u = await createUser(t.app);
     const actor = { id: root.user.id, username: root.user.username };
@@ -106,9 +106,14 @@ describe('auth plugin guards', () => {
     const other = await createUser(t.app, { role: 'admin' });
     expect((await get('/admin', other.accessToken)).statusCode).toBe(200);
     await t.app.ctx.users.update(other.user.id, { role: 'user' }, actor);
-    expect((await get('/admin', other.accessToken)).statusCode).toBe(403);
+    // The demotion bumped the token version: the admin-era token is retired, not merely 403.
+    const demoted = await get('/admin', other.accessToken);
+    expect(demoted.statusCode).toBe(401);
+    expect(demoted.json().error.code).toBe('token_revoked');
+    const fresh = await t.app.ctx.auth.issuePair((await t.app.ctx.users.repo.byId(other.user.id))!);
+    expect((await get('/admin', fresh.access_token)).statusCode).toBe(403);
     await t.app.ctx.users.update(other.user.id, { role: 'admin' }, actor);
-    expect((await get('/admin', other.accessToken)).json().role).toBe('admin');
+    expect((await get('/admin', fresh.access_token)).json().role).toBe('admin');
 
     const gone = await createUser(t.app);
     expect((await get('/feed', gone.accessToken)).statusCode).toBe(200);
@@ -116,7 +121,7 @@ describe('auth plugin guards', () => {
     expect((await get('/feed', gone.accessToken)).statusCode).toBe(401);
   });
 
-  it('is invalidated by a password change (the user row is re-read)', async () => {
+  it('is invalidated by a password change: the row is re-read and the old token retired', async () => {
     const u = await createUser(t.app);
     expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
     const gen = principalCache(t.app.ctx).generation(u.user.id);
@@ -125,7 +130,9 @@ describe('auth plugin guards', () => {
     expect(principalCache(t.app.ctx).generation(u.user.id)).toBeGreaterThan(gen);
     const byId = vi.spyOn(t.app.ctx.users.repo, 'byId');
     try {
-      expect((await get('/feed', u.accessToken)).statusCode).toBe(200);
+      const old = await get('/feed', u.accessToken);
+      expect(old.statusCode).toBe(401);
+      expect(old.json().error.code).toBe('token_revoked');
       expect(byId).toHaveBeenCalledWith(u.user.id);
     } finally {
       byId.mockRestore();

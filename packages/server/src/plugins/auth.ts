@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { User as UserJson } from '@evision/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { decodeJwt } from 'jose';
 import type { AppContext } from '../context';
 import { AppError, forbidden, unauthorized } from '../infra/errors';
 import { SERVICE_TOKEN_PREFIX, type ServiceScope } from '../modules/auth/tokens';
@@ -11,7 +10,8 @@ import { toUserJson } from '../modules/users/service';
 export type AuthUser = UserJson;
 
 export type Principal =
-  | { kind: 'user'; user: AuthUser }
+  /** `version`: the token version the access token carries; `exp`: its expiry (s since epoch). */
+  | { kind: 'user'; user: AuthUser; version: number; exp: number }
   | { kind: 'service'; tokenId: number; name: string; scopes: ServiceScope[] };
 
 type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -159,6 +159,9 @@ export class PrincipalCache {
   }
 }
 
+/** Pub/sub topic of token-version bumps (not forwarded to WebSocket clients). */
+export const TOKEN_VERSION_TOPIC = 'auth:token_version';
+
 const caches = new WeakMap<AppContext, PrincipalCache>();
 
 /**
@@ -190,6 +193,16 @@ export function principalCache(ctx: AppContext): PrincipalCache {
       created.invalidateUser(id);
     }
   };
+  // A bumped token version retires the user's access tokens: here at once, on the other
+  // instances through pub/sub (the auth plugin's subscription invalidates their caches too).
+  const bump = repo.bumpTokenVersion.bind(repo);
+  repo.bumpTokenVersion = async (id) => {
+    const version = await bump(id);
+    created.invalidateUser(id);
+    if (version !== null)
+      ctx.pubsub.publish(TOKEN_VERSION_TOPIC, 'user.token_version', { user_id: id, version });
+    return version;
+  };
   const revokeAll = ctx.tokens.revokeAllForUser.bind(ctx.tokens);
   ctx.tokens.revokeAllForUser = async (userId) => {
     try {
@@ -215,9 +228,20 @@ export async function resolvePrincipal(ctx: AppContext, token: string): Promise<
     const generation = cache.generation(claims.userId);
     const row = await ctx.users.repo.byId(claims.userId);
     if (!row?.isActive) throw unauthorized('Invalid token', 'invalid_token');
+    if (claims.version !== row.tokenVersion) {
+      throw unauthorized(
+        'This token was revoked (password change, sign-out everywhere or a role change)',
+        'token_revoked',
+      );
+    }
     // Shared by the requests that hit the cache: frozen so that no handler can alter another's.
-    const principal = Object.freeze({ kind: 'user' as const, user: Object.freeze(toUserJson(row)) });
-    cache.set(key, principal, generation, decodeJwt(token).exp);
+    const principal = Object.freeze({
+      kind: 'user' as const,
+      user: Object.freeze(toUserJson(row)),
+      version: claims.version,
+      exp: claims.exp,
+    });
+    cache.set(key, principal, generation, claims.exp);
     return principal;
   });
 }
@@ -239,6 +263,19 @@ export const authPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('user', undefined as never);
     app.decorateRequest('principal', undefined as never);
+
+    // Token-version bumps, from this instance or another: retire the user's cached principals
+    // and close their WebSockets (4401) that authenticated with an older token.
+    const cache = principalCache(app.ctx);
+    const unsubscribe = app.ctx.pubsub.subscribe(TOKEN_VERSION_TOPIC, (message) => {
+      const data = message.data as { user_id?: unknown; version?: unknown } | null;
+      const userId = Number(data?.user_id);
+      const version = Number(data?.version);
+      if (!Number.isSafeInteger(userId) || !Number.isSafeInteger(version)) return;
+      cache.invalidateUser(userId);
+      app.ctx.realtime?.closeUser(userId, version);
+    });
+    app.addHook('onClose', async () => unsubscribe());
 
     async function principalOf(request: FastifyRequest): Promise<Principal> {
       const token = bearerToken(request);

@@ -2,6 +2,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { tooManyRequests } from '../infra/errors';
+import { SERVICE_TOKEN_PREFIX } from '../modules/auth/tokens';
+import { PrincipalCache, principalCache } from './auth';
 
 const WINDOW_MS = 60_000;
 
@@ -19,6 +21,26 @@ function exempt(url: string): boolean {
 /** The client's address; `request.ip` is missing under `injectWS`, hence the fallbacks. */
 export function clientKey(request: FastifyRequest): string {
   return request.ip || request.socket?.remoteAddress || 'unknown';
+}
+
+/**
+ * What a request is counted against: the user of a valid access token (`user:<id>`: users
+ * behind one NAT, or one busy board, do not share a budget), otherwise the client address.
+ * The token is checked (principal cache, else the JWT signature), so a forged `sub` cannot
+ * pick someone else's budget or a fresh one per request; service tokens count per address.
+ */
+async function limitKey(app: FastifyInstance, request: FastifyRequest): Promise<string> {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const token = match?.[1];
+  if (!token || token.length > 4096 || token.startsWith(SERVICE_TOKEN_PREFIX)) return clientKey(request);
+  const cached = principalCache(app.ctx).get(PrincipalCache.key(token));
+  if (cached) return `user:${cached.user.id}`;
+  try {
+    return `user:${(await app.ctx.tokens.verifyAccess(token)).userId}`;
+  } catch {
+    return clientKey(request);
+  }
 }
 
 /**
@@ -53,7 +75,7 @@ export const rateLimitPlugin = fp(
       global: true,
       max: config.rateLimit.default,
       timeWindow: WINDOW_MS,
-      keyGenerator: clientKey,
+      keyGenerator: (request) => limitKey(app, request),
       allowList: (request) => exempt(request.url),
       skipOnError: true,
       ...(redis ? { redis, nameSpace: `${config.redis.keyPrefix}rl:` } : {}),

@@ -66,6 +66,8 @@ export function configValues(config: Config): Record<string, string | undefined>
     BODY_LIMIT: String(config.bodyLimit),
     ACCESS_TOKEN_TTL: String(config.accessTokenTtl),
     REFRESH_TOKEN_TTL: String(config.refreshTokenTtl),
+    REFRESH_REUSE_GRACE_SECONDS: String(config.refreshReuseGrace),
+    PUBLIC_URL: config.publicUrl ?? '',
     REDIS_URL: maskUrl(config.redis.url),
     REDIS_KEY_PREFIX: config.redis.keyPrefix,
     CACHE_TTL: String(config.cacheTtl),

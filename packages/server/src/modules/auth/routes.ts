@@ -11,11 +11,13 @@ import {
   TotpSetupResponse,
   User,
 } from '@evision/contract';
+import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { forbidden } from '../../infra/errors';
 import { clientKey, routeLimit } from '../../plugins/rate-limit';
 import type { Actor } from '../users/service';
+import { assertSameOrigin, clearCookie, deliverPair, refreshTokenOf, wantsCookie } from './session';
 
 /** OAuth2 password-flow fields a form login may carry that EVision does not use. */
 const OAUTH_FORM_EXTRAS = new Set(['grant_type', 'scope', 'client_id', 'client_secret']);
@@ -36,8 +38,13 @@ export async function authRoutes(app: FastifyInstance) {
     done(null, out);
   });
 
+  // Only the auth routes read cookies (the refresh cookie is scoped to /api/auth).
+  await app.register(cookie);
+
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['auth'];
+  const cookieNote =
+    ' With `X-Refresh-Mode: cookie` the refresh token goes to the `evision_refresh` cookie (HttpOnly, SameSite=Strict, Path=/api/auth) and is left out of the body.';
   const secured = { security: [{ bearer: [] }] };
 
   r.post(
@@ -67,19 +74,22 @@ export async function authRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'Log in with username or e-mail (JSON or an OAuth2 password form)',
+        description: `The 2FA step is the same request with \`totp\` or \`recovery_code\`.${cookieNote}`,
         body: LoginBody,
         response: { 200: TokenResponse, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      if (wantsCookie(request)) assertSameOrigin(ctx.config, request);
       const b = request.body;
-      return ctx.auth.login({
+      const pair = await ctx.auth.login({
         login: (b.username ?? b.email)!,
         password: b.password,
         totp: b.totp,
         recoveryCode: b.recovery_code,
         ip: clientKey(request),
       });
+      return deliverPair(ctx.config, request, reply, pair);
     },
   );
 
@@ -89,18 +99,58 @@ export async function authRoutes(app: FastifyInstance) {
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new pair (rotation)',
-        body: RefreshBody,
-        response: { 200: TokenResponse, ...errors },
+        description: `A second redemption within REFRESH_REUSE_GRACE_SECONDS answers the same successor; a later one revokes the family (401 \`refresh_reused\`). Revoked: 401 \`token_revoked\`; expired: 401 \`token_expired\`.${cookieNote} In cookie mode send no body (or \`{}\`).`,
+        body: RefreshBody.nullish(),
+        response: { 200: TokenResponse, 400: ErrorBody, ...errors },
       },
     },
-    async (request) => ctx.auth.refresh(request.body.refresh_token, clientKey(request)),
+    async (request, reply) => {
+      const token = refreshTokenOf(ctx.config, request, request.body);
+      try {
+        const pair = await ctx.auth.refresh(token, clientKey(request));
+        return deliverPair(ctx.config, request, reply, pair);
+      } catch (err) {
+        // A dead session cookie is cleared so the browser stops sending it.
+        if (!request.body?.refresh_token) clearCookie(ctx.config, request, reply);
+        throw err;
+      }
+    },
   );
 
   r.post(
     '/api/auth/logout',
-    { schema: { tags, summary: 'Revoke a refresh token (and its family)', body: RefreshBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a refresh token (and its family)',
+        description:
+          'In cookie mode (`X-Refresh-Mode: cookie`, no body) the cookie’s token is revoked and the cookie cleared.',
+        body: RefreshBody.nullish(),
+      },
+    },
     async (request, reply) => {
-      await ctx.auth.logout(request.body.refresh_token);
+      const token = refreshTokenOf(ctx.config, request, request.body);
+      await ctx.auth.logout(token);
+      clearCookie(ctx.config, request, reply);
+      return reply.status(204).send();
+    },
+  );
+
+  r.post(
+    '/api/auth/logout-all',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        ...secured,
+        summary: 'Sign out everywhere: revokes every refresh token and every access token of the user',
+        description:
+          'Access tokens stop working on every instance within a second; the user’s WebSockets are closed with 4401. Clears the session cookie.',
+      },
+    },
+    async (request, reply) => {
+      await ctx.auth.logoutAll(request.user.id, actorOf(request));
+      clearCookie(ctx.config, request, reply);
       return reply.status(204).send();
     },
   );
@@ -121,18 +171,21 @@ export async function authRoutes(app: FastifyInstance) {
       schema: {
         tags,
         ...secured,
-        summary: 'Change the password; revokes every refresh token and answers a fresh pair',
+        summary: 'Change the password; revokes every refresh and access token and answers a fresh pair',
+        description: `Other sessions' access tokens stop working on every instance within a second.${cookieNote}`,
         body: ChangePasswordBody,
         response: { 200: TokenResponse, ...errors },
       },
     },
-    async (request) =>
-      ctx.auth.changePassword(
+    async (request, reply) => {
+      const pair = await ctx.auth.changePassword(
         request.user.id,
         request.body.current_password,
         request.body.new_password,
         actorOf(request),
-      ),
+      );
+      return deliverPair(ctx.config, request, reply, pair);
+    },
   );
 
   r.post(

@@ -10,6 +10,39 @@ import { newRecoveryCodes, newTotpSecret, otpauthUri, recoveryCodeHash, verifyTo
 
 const INVALID_CREDENTIALS = 'Incorrect username or password';
 
+/** Where failed logins of unknown names are counted: the shared cache (Redis or memory). */
+export interface FailureStore {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+}
+
+interface UnknownFailures {
+  count: number;
+  windowStart: number;
+  lockedUntil: number | null;
+}
+
+/** A process-local FailureStore (the CLI's offline mode; the app hands over its cache). */
+export class MemoryFailureStore implements FailureStore {
+  private readonly entries = new Map<string, { value: unknown; until: number }>();
+  constructor(private readonly now: () => number) {}
+  async get<T>(key: string): Promise<T | undefined> {
+    const e = this.entries.get(key);
+    if (!e || e.until <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value as T;
+  }
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    if (this.entries.size > 10_000) {
+      for (const [k, e] of this.entries) if (e.until <= this.now()) this.entries.delete(k);
+      if (this.entries.size > 10_000) this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(key, { value, until: this.now() + ttlSeconds * 1000 });
+  }
+}
+
 export interface LoginInput {
   login: string;
   password: string;
@@ -20,16 +53,25 @@ export interface LoginInput {
 
 /** Login, token refresh and logout, password change and two-factor set-up. */
 export class AuthService {
+  /** Failure counters of names that are no account (set to the app's cache by buildApp). */
+  failureStore: FailureStore;
+
   constructor(
     private readonly config: Config,
     private readonly users: UserService,
     private readonly tokens: TokenService,
     private readonly audit: AuditChain,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.failureStore = new MemoryFailureStore(now);
+  }
 
   async issuePair(row: UserRow, familyId?: string): Promise<TokenResponse> {
-    const access = await this.tokens.issueAccess({ userId: row.id, role: row.role });
+    const access = await this.tokens.issueAccess({
+      userId: row.id,
+      role: row.role,
+      version: row.tokenVersion,
+    });
     const refresh = await this.tokens.issueRefresh(row.id, familyId);
     return {
       access_token: access,
@@ -44,9 +86,20 @@ export class AuthService {
     const row = await this.users.repo.byLogin(input.login);
     const now = this.now();
     if (!row) {
-      // Same argon2 work and the same answer as a wrong password: no user enumeration.
+      // The same answers as for an account (401, then 429 `account_locked` at the threshold)
+      // and the same argon2 work: no user enumeration. Counters live in the cache with a TTL.
+      const key = `authfail:${input.login.toLowerCase().slice(0, 320)}`;
+      const state = await this.failureStore.get<UnknownFailures>(key).catch(() => undefined);
+      if (state?.lockedUntil && state.lockedUntil > now) {
+        await this.auditFailure(null, input, 'account locked');
+        throw this.locked(state.lockedUntil - now);
+      }
       await this.users.hasher.verify(DUMMY_PASSWORD_HASH, input.password);
       await this.auditFailure(null, input, 'unknown user');
+      // The statement an account's failure runs (on no row), like the dummy hash above: the
+      // unknown name's answer costs the same database round trip (bench/login-enumeration).
+      await this.countFailureInDb(0);
+      await this.countUnknownFailure(key, state, input);
       throw unauthorized(INVALID_CREDENTIALS, 'invalid_credentials');
     }
     if (row.lockedUntil && row.lockedUntil.getTime() > now) {
@@ -76,11 +129,13 @@ export class AuthService {
           throw unauthorized('Invalid two-factor code', 'invalid_totp');
         }
       } else if (input.totp) {
-        if (!(await verifyTotp(row.totpSecret ?? '', input.totp, now))) {
+        const step = await verifyTotp(row.totpSecret ?? '', input.totp, now);
+        if (step === null) {
           await this.auditFailure(row, input, 'invalid TOTP code');
           await this.countFailure(row, input);
           throw unauthorized('Invalid two-factor code', 'invalid_totp');
         }
+        await this.claimStep(row, step, input);
       } else {
         throw unauthorized('A two-factor code is required', 'totp_required');
       }
@@ -95,6 +150,44 @@ export class AuthService {
       details: input.recoveryCode ? { method: 'recovery_code' } : null,
     });
     return this.issuePair(row);
+  }
+
+  /** A code of a step already used (or earlier) is a replay: 401 `totp_replayed`. */
+  private async claimStep(row: UserRow, step: number, input?: LoginInput): Promise<void> {
+    if (await this.users.repo.claimTotpStep(row.id, step)) return;
+    if (input) {
+      await this.auditFailure(row, input, 'replayed TOTP code');
+      await this.countFailure(row, input);
+    }
+    throw unauthorized('This two-factor code was already used: wait for the next one', 'totp_replayed');
+  }
+
+  private async countUnknownFailure(
+    key: string,
+    state: UnknownFailures | undefined,
+    input: LoginInput,
+  ): Promise<void> {
+    const now = this.now();
+    const { lockout } = this.config;
+    const windowMs = lockout.windowMinutes * 60_000;
+    const fresh = !state || state.windowStart < now - windowMs;
+    const count = fresh ? 1 : state.count + 1;
+    const ttl = Math.ceil(Math.max(windowMs, lockout.minutes * 60_000) / 1000);
+    if (count >= lockout.threshold) {
+      const lockedUntil = now + lockout.minutes * 60_000;
+      await this.failureStore.set(key, { count: 0, windowStart: now, lockedUntil }, ttl).catch(() => {});
+      await this.audit.append({
+        type: 'SUSPICIOUS_ACTIVITY',
+        message: `unknown login ${JSON.stringify(input.login.slice(0, 64))} locked for ${lockout.minutes} min after ${lockout.threshold} failed logins`,
+        userId: null,
+        username: null,
+        ip: input.ip ?? null,
+        details: { reason: 'account_locked', locked_until: new Date(lockedUntil).toISOString() },
+      });
+      throw this.locked(lockedUntil - now);
+    }
+    const value = { count, windowStart: fresh ? now : state.windowStart, lockedUntil: null };
+    await this.failureStore.set(key, value, ttl).catch(() => {});
   }
 
   private locked(ms: number): AppError {
@@ -116,17 +209,23 @@ export class AuthService {
     });
   }
 
-  /** Counts the failure; the one that reaches the threshold locks the account and answers 429. */
-  private async countFailure(row: UserRow, input: LoginInput): Promise<void> {
+  private countFailureInDb(userId: number): Promise<{ lockedUntil: Date | null }> {
     const now = this.now();
     const { lockout } = this.config;
-    const { lockedUntil } = await this.users.repo.recordFailure(
-      row.id,
+    return this.users.repo.recordFailure(
+      userId,
       new Date(now),
       new Date(now - lockout.windowMinutes * 60_000),
       lockout.threshold,
       new Date(now + lockout.minutes * 60_000),
     );
+  }
+
+  /** Counts the failure; the one that reaches the threshold locks the account and answers 429. */
+  private async countFailure(row: UserRow, input: LoginInput): Promise<void> {
+    const now = this.now();
+    const { lockout } = this.config;
+    const { lockedUntil } = await this.countFailureInDb(row.id);
     if (lockedUntil) {
       await this.audit.append({
         type: 'SUSPICIOUS_ACTIVITY',
@@ -144,6 +243,9 @@ export class AuthService {
     const outcome = await this.tokens.rotateRefresh(refreshToken);
     if (outcome.kind === 'unknown') throw unauthorized('Invalid refresh token', 'invalid_token');
     if (outcome.kind === 'expired') throw unauthorized('Refresh token has expired', 'token_expired');
+    if (outcome.kind === 'revoked') {
+      throw unauthorized('Refresh token was revoked (logout or password change)', 'token_revoked');
+    }
     if (outcome.kind === 'reused') {
       const row = await this.users.repo.byId(outcome.userId);
       await this.audit.append({
@@ -154,14 +256,18 @@ export class AuthService {
         ip: ip ?? null,
         details: { reason: 'refresh_token_reuse', family_id: outcome.familyId },
       });
-      throw unauthorized('Refresh token was already used', 'invalid_token');
+      throw unauthorized('Refresh token was already used: every session of it is revoked', 'refresh_reused');
     }
     const row = await this.users.repo.byId(outcome.userId);
     if (!row?.isActive) {
       await this.tokens.revokeFamily(outcome.familyId);
       throw unauthorized('Invalid refresh token', 'invalid_token');
     }
-    const access = await this.tokens.issueAccess({ userId: row.id, role: row.role });
+    const access = await this.tokens.issueAccess({
+      userId: row.id,
+      role: row.role,
+      version: row.tokenVersion,
+    });
     return {
       access_token: access,
       token_type: 'bearer',
@@ -173,6 +279,29 @@ export class AuthService {
 
   async logout(refreshToken: string): Promise<void> {
     await this.tokens.revokeRefresh(refreshToken);
+  }
+
+  /** "Sign out everywhere": every refresh token revoked, every access token retired. */
+  async logoutAll(userId: number, actor: Actor): Promise<void> {
+    const row = await this.requireRow(userId);
+    await this.tokens.revokeAllForUser(row.id);
+    await this.retireAccessTokens(row.id);
+    await this.audit.append({
+      type: 'ADMIN_ACTION',
+      message: `${row.username} signed out everywhere`,
+      userId: row.id,
+      username: row.username,
+      ip: actor.ip ?? null,
+      details: { action: 'logout_all' },
+    });
+  }
+
+  /**
+   * Bumps the user's token version: access tokens issued before stop working on every instance
+   * (the auth plugin publishes the bump; plugins/auth.ts).
+   */
+  async retireAccessTokens(userId: number): Promise<number | null> {
+    return this.users.repo.bumpTokenVersion(userId);
   }
 
   private async requireRow(userId: number): Promise<UserRow> {
@@ -200,7 +329,7 @@ export class AuthService {
       username: row.username,
       ip: actor.ip ?? null,
     });
-    return this.issuePair(row);
+    return this.issuePair(await this.requireRow(row.id));
   }
 
   /** Stores a new, not yet enabled secret (replacing an earlier pending one). */
@@ -218,9 +347,9 @@ export class AuthService {
     if (row.totpEnabled)
       throw conflict('Two-factor authentication is already enabled', 'totp_already_enabled');
     if (!row.totpSecret) throw conflict('Call /api/auth/2fa/setup first', 'totp_not_set_up');
-    if (!(await verifyTotp(row.totpSecret, code, this.now()))) {
-      throw unauthorized('Invalid two-factor code', 'invalid_totp');
-    }
+    const step = await verifyTotp(row.totpSecret, code, this.now());
+    if (step === null) throw unauthorized('Invalid two-factor code', 'invalid_totp');
+    await this.claimStep(row, step);
     const codes = newRecoveryCodes();
     await this.users.repo.replaceRecoveryCodes(row.id, codes.map(recoveryCodeHash));
     await this.users.repo.update(row.id, { totpEnabled: true, updatedAt: new Date(this.now()) });
@@ -239,10 +368,13 @@ export class AuthService {
     const row = await this.requireRow(userId);
     if (!row.totpEnabled) throw conflict('Two-factor authentication is not enabled', 'totp_not_enabled');
     await this.checkPassword(row, password, 'password');
-    const ok =
-      (await verifyTotp(row.totpSecret ?? '', code, this.now())) ||
-      (await this.users.repo.consumeRecoveryCode(row.id, recoveryCodeHash(code), new Date(this.now())));
-    if (!ok) throw unauthorized('Invalid two-factor code', 'invalid_totp');
+    const step = await verifyTotp(row.totpSecret ?? '', code, this.now());
+    if (step !== null) await this.claimStep(row, step);
+    else if (
+      !(await this.users.repo.consumeRecoveryCode(row.id, recoveryCodeHash(code), new Date(this.now())))
+    ) {
+      throw unauthorized('Invalid two-factor code', 'invalid_totp');
+    }
     await this.users.repo.update(row.id, {
       totpEnabled: false,
       totpSecret: null,

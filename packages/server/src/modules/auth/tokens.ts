@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../../config';
@@ -12,6 +12,13 @@ export const SERVICE_TOKEN_PREFIX = 'evs_';
 export interface AccessClaims {
   userId: number;
   role: 'user' | 'admin';
+  /** The user's token version when the token was issued (`ver`; absent in older tokens = 0). */
+  version: number;
+}
+
+export interface VerifiedAccess extends AccessClaims {
+  /** Seconds since the epoch. */
+  exp: number;
 }
 
 export interface ServiceTokenInfo {
@@ -25,8 +32,10 @@ export interface ServiceTokenInfo {
 }
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; userId: number; refreshToken: string; familyId: string }
+  /** `replayed`: a second redemption inside the grace window, answered with the same successor. */
+  | { kind: 'rotated'; userId: number; refreshToken: string; familyId: string; replayed: boolean }
   | { kind: 'reused'; userId: number; familyId: string }
+  | { kind: 'revoked'; userId: number }
   | { kind: 'expired' }
   | { kind: 'unknown' };
 
@@ -51,19 +60,20 @@ export class TokenService {
     return this.config.accessTokenTtl;
   }
 
-  async issueAccess(claims: AccessClaims): Promise<string> {
+  /** `ttlSeconds` defaults to ACCESS_TOKEN_TTL (tests pass a shorter one). */
+  async issueAccess(claims: AccessClaims, ttlSeconds = this.config.accessTokenTtl): Promise<string> {
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ role: claims.role, typ: 'access' })
+    return new SignJWT({ role: claims.role, typ: 'access', ver: claims.version })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(claims.userId))
       .setIssuedAt(iat)
-      .setExpirationTime(iat + this.config.accessTokenTtl)
+      .setExpirationTime(iat + ttlSeconds)
       .setJti(randomUUID())
       .sign(this.key);
   }
 
   /** Throws 401 `token_expired` or `invalid_token`. Only HS256 with our secret is accepted. */
-  async verifyAccess(token: string): Promise<AccessClaims> {
+  async verifyAccess(token: string): Promise<VerifiedAccess> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -73,7 +83,9 @@ export class TokenService {
       if (payload.typ !== 'access' || !Number.isSafeInteger(userId) || userId <= 0) {
         throw new AppError(401, 'invalid_token', 'Invalid token');
       }
-      return { userId, role: payload.role === 'admin' ? 'admin' : 'user' };
+      const version = payload.ver === undefined ? 0 : Number(payload.ver);
+      if (!Number.isSafeInteger(version)) throw new AppError(401, 'invalid_token', 'Invalid token');
+      return { userId, role: payload.role === 'admin' ? 'admin' : 'user', version, exp: payload.exp ?? 0 };
     } catch (err) {
       if (err instanceof AppError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new AppError(401, 'token_expired', 'Token has expired');
@@ -83,48 +95,99 @@ export class TokenService {
 
   async issueRefresh(userId: number, familyId: string = randomUUID()): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.db.insert(refreshTokens).values({
+    await this.insertRefresh(this.db, userId, token, familyId);
+    return token;
+  }
+
+  private async insertRefresh(db: Db, userId: number, token: string, familyId: string): Promise<void> {
+    await db.insert(refreshTokens).values({
       userId,
       tokenHash: sha256(token),
       familyId,
       expiresAt: new Date(this.now() + this.config.refreshTokenTtl * 1000),
       createdAt: new Date(this.now()),
     });
-    return token;
   }
 
   /**
-   * Exchanges a refresh token for a new one of the same family. A token that was already
-   * rotated or revoked is a reuse: the whole family is revoked (the legitimate holder and the
-   * thief both have to log in again).
+   * The successor of a refresh token: an HMAC of the parent with the secret key. Deterministic,
+   * so a second redemption inside the grace window can answer the same successor while only
+   * hashes are stored; unforgeable without the parent token and the secret.
+   */
+  successorOf(token: string): string {
+    return createHmac('sha256', this.key).update(`refresh-successor:${token}`).digest('base64url');
+  }
+
+  /**
+   * Exchanges a refresh token for its successor in the same family. A second redemption within
+   * REFRESH_REUSE_GRACE_SECONDS of the first (two tabs, a retried request) answers the same
+   * successor; later it is a reuse and the whole family is revoked (the legitimate holder and
+   * the thief both have to log in again). A revoked token (logout, password change) says so.
    */
   async rotateRefresh(token: string): Promise<RefreshOutcome> {
+    const row = await this.refreshRow(token);
+    if (!row) return { kind: 'unknown' };
+    if (row.revokedAt) return { kind: 'revoked', userId: row.userId };
+    if (row.rotatedAt) return this.redeemAgain(token, row);
+    if (row.expiresAt.getTime() <= this.now()) return { kind: 'expired' };
+    const successor = this.successorOf(token);
+    // Conditional update and the successor's insert in one transaction: of two concurrent
+    // refreshes with one token only one rotates, and the other then finds the successor stored.
+    const won = await this.db.transaction(async (tx) => {
+      const updated = await tx
+        .update(refreshTokens)
+        .set({ rotatedAt: new Date(this.now()) })
+        .where(
+          and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
+        )
+        .returning({ id: refreshTokens.id });
+      if (updated.length === 0) return false;
+      await this.insertRefresh(tx as unknown as Db, row.userId, successor, row.familyId);
+      return true;
+    });
+    if (!won) {
+      const again = await this.refreshRow(token);
+      if (!again) return { kind: 'unknown' };
+      if (again.revokedAt) return { kind: 'revoked', userId: again.userId };
+      return this.redeemAgain(token, again);
+    }
+    return {
+      kind: 'rotated',
+      userId: row.userId,
+      refreshToken: successor,
+      familyId: row.familyId,
+      replayed: false,
+    };
+  }
+
+  private async refreshRow(token: string) {
     const [row] = await this.db
       .select()
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, sha256(token)))
       .limit(1);
-    if (!row) return { kind: 'unknown' };
-    const now = new Date(this.now());
-    if (row.rotatedAt || row.revokedAt) {
-      await this.revokeFamily(row.familyId);
-      return { kind: 'reused', userId: row.userId, familyId: row.familyId };
+    return row;
+  }
+
+  /** A token already rotated: the same successor inside the grace window, else a reuse. */
+  private async redeemAgain(token: string, row: typeof refreshTokens.$inferSelect): Promise<RefreshOutcome> {
+    const graceMs = this.config.refreshReuseGrace * 1000;
+    const rotatedAt = row.rotatedAt?.getTime() ?? 0;
+    if (graceMs > 0 && this.now() - rotatedAt <= graceMs) {
+      const successor = this.successorOf(token);
+      const next = await this.refreshRow(successor);
+      if (next && !next.revokedAt && next.familyId === row.familyId) {
+        return {
+          kind: 'rotated',
+          userId: row.userId,
+          refreshToken: successor,
+          familyId: row.familyId,
+          replayed: true,
+        };
+      }
     }
-    if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
-    // Conditional update: of two concurrent refreshes with one token, only one wins.
-    const won = await this.db
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(
-        and(eq(refreshTokens.id, row.id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)),
-      )
-      .returning({ id: refreshTokens.id });
-    if (won.length === 0) {
-      await this.revokeFamily(row.familyId);
-      return { kind: 'reused', userId: row.userId, familyId: row.familyId };
-    }
-    const refreshToken = await this.issueRefresh(row.userId, row.familyId);
-    return { kind: 'rotated', userId: row.userId, refreshToken, familyId: row.familyId };
+    await this.revokeFamily(row.familyId);
+    return { kind: 'reused', userId: row.userId, familyId: row.familyId };
   }
 
   /** Logout: revokes that token's family. Unknown tokens are ignored (logout is idempotent). */

@@ -3,6 +3,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import { sha256 } from './tokens';
 
 export const TOTP_ISSUER = 'EVision';
+export const TOTP_STEP_SECONDS = 30;
 
 export function newTotpSecret(): string {
   return generateSecret();
@@ -12,14 +13,18 @@ export function otpauthUri(secret: string, label: string): string {
   return generateURI({ issuer: TOTP_ISSUER, label, secret });
 }
 
-/** ±1 time step (30 s) of clock drift. otplib 13 answers an object: only `.valid` counts. */
-export async function verifyTotp(secret: string, code: string, nowMs: number): Promise<boolean> {
-  if (!/^\d{6}$/.test(code)) return false;
+/**
+ * ±1 time step (30 s) of clock drift. Answers the time step the code belongs to, or null when
+ * it is not valid; the caller claims the step (UserRepo.claimTotpStep) so a code works once.
+ */
+export async function verifyTotp(secret: string, code: string, nowMs: number): Promise<number | null> {
+  if (!/^\d{6}$/.test(code)) return null;
   try {
-    const result = await verify({ secret, token: code, epoch: Math.floor(nowMs / 1000), epochTolerance: 30 });
-    return result.valid === true;
+    const epoch = Math.floor(nowMs / 1000);
+    const result = await verify({ secret, token: code, epoch, epochTolerance: 30 });
+    return result.valid === true ? Math.floor(epoch / TOTP_STEP_SECONDS) + result.delta : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -60,7 +60,12 @@ interface Peer {
   alive: boolean;
   queued: RawData[];
   authTimer: NodeJS.Timeout | undefined;
+  /** Closes the socket with 4401 when its access token expires, unless renewed by `auth`. */
+  expiryTimer: NodeJS.Timeout | undefined;
 }
+
+/** setTimeout's largest delay (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Frame = Buffer | string;
 
@@ -116,6 +121,7 @@ export class RealtimeHub {
       alive: true,
       queued: [],
       authTimer: undefined,
+      expiryTimer: undefined,
     };
     this.peers.add(peer);
     this.deps.connectionsGauge?.set(this.peers.size);
@@ -247,6 +253,7 @@ export class RealtimeHub {
     peer.state = 'open';
     peer.principal = principal;
     if (principal.kind === 'user') addTo(this.byUser, principal.user.id, peer);
+    this.armExpiry(peer);
     this.sendMessage(peer, 'hello', {
       ...(principal.kind === 'user'
         ? { user: { id: principal.user.id, username: principal.user.username, role: principal.user.role } }
@@ -255,6 +262,7 @@ export class RealtimeHub {
       subscribed: [],
       server_time: new Date(this.now()).toISOString(),
       heartbeat_ms: this.options.heartbeatMs,
+      ...(principal.kind === 'user' ? { expires_at: new Date(principal.exp * 1000).toISOString() } : {}),
     });
     for (const data of peer.queued.splice(0)) {
       if (peer.state !== 'open') break;
@@ -292,7 +300,7 @@ export class RealtimeHub {
     const message = result.data;
     switch (message.type) {
       case 'auth':
-        this.sendError(peer, 'already_authenticated', 'This connection is already authenticated');
+        void this.renew(peer, message.token);
         return;
       case 'ping':
         this.sendMessage(peer, 'pong', {
@@ -303,6 +311,69 @@ export class RealtimeHub {
       case 'subscribe':
       case 'unsubscribe':
         this.changeTopics(peer, message.type, message.topics);
+    }
+  }
+
+  /** A user socket's access token expires: 4401 at `exp`, unless a new `auth` renewed it. */
+  private armExpiry(peer: Peer): void {
+    clearTimeout(peer.expiryTimer);
+    peer.expiryTimer = undefined;
+    const { principal } = peer;
+    if (principal?.kind !== 'user') return;
+    const delay = principal.exp * 1000 - this.now();
+    if (delay <= 0) {
+      this.closePeer(peer, WsCloseCode.unauthorized, 'access token expired');
+      return;
+    }
+    peer.expiryTimer = setTimeout(
+      () => {
+        if (peer.state === 'open') this.closePeer(peer, WsCloseCode.unauthorized, 'access token expired');
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
+    peer.expiryTimer.unref();
+  }
+
+  /**
+   * `auth` on an open socket: a renewed access token of the same user replaces the old one
+   * (answered `authenticated` with the new expiry); an invalid token closes with 4401.
+   */
+  private async renew(peer: Peer, token: string): Promise<void> {
+    let principal: Principal | null = null;
+    try {
+      principal = await this.deps.authenticate(token);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'websocket re-authentication failed');
+    }
+    if (peer.state !== 'open') return;
+    if (!principal) {
+      this.closePeer(peer, WsCloseCode.unauthorized, 'invalid or expired token');
+      return;
+    }
+    const current = peer.principal;
+    if (principal.kind !== 'user' || current?.kind !== 'user' || principal.user.id !== current.user.id) {
+      this.sendError(peer, 'auth_mismatch', 'A renewed token must belong to the same user');
+      return;
+    }
+    peer.principal = principal;
+    this.armExpiry(peer);
+    this.sendMessage(peer, 'authenticated', {
+      expires_at: new Date(principal.exp * 1000).toISOString(),
+      server_time: new Date(this.now()).toISOString(),
+    });
+  }
+
+  /**
+   * The user's token version was bumped (password change, deactivation, demotion, sign-out
+   * everywhere): their sockets authenticated with an older token are closed with 4401.
+   */
+  closeUser(userId: number, version: number): void {
+    const peers = this.byUser.get(userId);
+    if (!peers) return;
+    for (const peer of [...peers]) {
+      if (peer.principal?.kind === 'user' && peer.principal.version < version) {
+        this.closePeer(peer, WsCloseCode.unauthorized, 'token revoked');
+      }
     }
   }
 
@@ -379,6 +450,7 @@ export class RealtimeHub {
     if (peer.state === 'closed') return;
     peer.state = 'closed';
     clearTimeout(peer.authTimer);
+    clearTimeout(peer.expiryTimer);
     peer.queued = [];
     for (const topic of peer.topics) removeFrom(this.byTopic, topic, peer);
     if (peer.principal?.kind === 'user') removeFrom(this.byUser, peer.principal.user.id, peer);

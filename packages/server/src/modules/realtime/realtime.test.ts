@@ -232,12 +232,72 @@ describe('GET /ws/live', () => {
       expect((await c.closed).code).toBe(4403);
     });
 
-    it('answers "already_authenticated" to a second auth message without closing', async () => {
-      const c = await userClient(user.accessToken);
-      c.send({ type: 'auth', token: user.accessToken });
-      const err = await c.next((m) => m.type === 'error');
-      expect(err.data.code).toBe('already_authenticated');
+    it('renews the token with a second auth message: answers authenticated and stays open past the old expiry', async () => {
+      const u = await createUser(t.app);
+      const row = (await t.app.ctx.users.repo.byId(u.user.id))!;
+      const claims = { userId: row.id, role: row.role, version: row.tokenVersion };
+      const short = await t.app.ctx.tokens.issueAccess(claims, 2);
+      const c = await userClient(short);
+      const hello = c.of('hello')[0];
+      expect(Date.parse(hello.data.expires_at)).toBeLessThanOrEqual(Date.now() + 2_000);
+      c.send({ type: 'auth', token: u.accessToken });
+      const renewed = await c.next((m) => m.type === 'authenticated');
+      expect(Date.parse(renewed.data.expires_at)).toBeGreaterThan(Date.now() + 60_000);
+      await sleep(2_300);
       await c.sync();
+      expect(c.of('error')).toEqual([]);
+    });
+
+    it('closes with 4401 when the access token expires on an open socket that did not renew it', async () => {
+      const u = await createUser(t.app);
+      const row = (await t.app.ctx.users.repo.byId(u.user.id))!;
+      const short = await t.app.ctx.tokens.issueAccess({ userId: row.id, role: row.role, version: 0 }, 2);
+      const c = await userClient(short);
+      const started = Date.now();
+      const closed = await c.closed;
+      expect(closed.code).toBe(4401);
+      expect(closed.reason).toBe('access token expired');
+      expect(Date.now() - started).toBeLessThan(2_500);
+    });
+
+    it('refuses a renewal with another user’s token (error, still open) and closes with 4401 for an invalid one', async () => {
+      const other = await createUser(t.app);
+      const c = await userClient(user.accessToken);
+      c.send({ type: 'auth', token: other.accessToken });
+      const err = await c.next((m) => m.type === 'error');
+      expect(err.data.code).toBe('auth_mismatch');
+      await c.sync();
+      c.send({ type: 'auth', token: 'not-a-token' });
+      expect((await c.closed).code).toBe(4401);
+    });
+
+    it('closes the user’s sockets with 4401 at sign-out everywhere, a password change or a demotion', async () => {
+      const a = await createUser(t.app);
+      const bystander = await createUser(t.app);
+      const sa = await userClient(a.accessToken);
+      const sb = await userClient(bystander.accessToken);
+      await t.app.ctx.auth.logoutAll(a.user.id, { id: a.user.id, username: a.user.username, ip: null });
+      const closed = await sa.closed;
+      expect(closed).toEqual({ code: 4401, reason: 'token revoked' });
+      await sb.sync();
+
+      // A socket opened with a token issued after the bump stays; the next change closes it.
+      const fresh = await t.app.ctx.auth.issuePair((await t.app.ctx.users.repo.byId(a.user.id))!);
+      const again = await userClient(fresh.access_token);
+      await again.sync();
+      const row = (await t.app.ctx.users.repo.byId(a.user.id))!;
+      await t.app.ctx.users.setPassword(row, `${a.password}-new`);
+      expect((await again.closed).code).toBe(4401);
+
+      const admin = await createUser(t.app, { role: 'admin' });
+      const root = await createUser(t.app, { role: 'admin' });
+      const sAdmin = await userClient(admin.accessToken);
+      await t.app.ctx.users.update(
+        admin.user.id,
+        { role: 'user' },
+        { id: root.user.id, username: root.user.username },
+      );
+      expect((await sAdmin.closed).code).toBe(4401);
     });
   });
 
@@ -592,5 +652,38 @@ describe.skipIf(!redisUrl)('GET /ws/live across two instances sharing Redis', ()
     const u = await c.next((x) => x.type === 'ev.hit.updated', 5_000);
     expect(u.data.price).toBe(2.3);
     c.close();
+  });
+
+  it('retires a user’s access tokens on instance B within 1 s of a password change on A, and closes B’s sockets', async () => {
+    // Two instances of one deployment: one secret, one database, one Redis.
+    const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: prefix, SECRET_KEY: 'x'.repeat(40) };
+    const a = await createTestApp({ env, deps: { redis: conns[0] } });
+    const shared = await createTestApp({ env, deps: { redis: conns[1], database: a.database } });
+    try {
+      await (a.app.ctx.pubsub as RedisPubSub).ready();
+      await (shared.app.ctx.pubsub as RedisPubSub).ready();
+      const sharedBase = await listen(shared.app);
+      const u = await createUser(a.app);
+      const me = (app: App) => app.inject({ method: 'GET', url: '/api/auth/me', headers: u.headers });
+      expect((await me(shared.app)).statusCode).toBe(200); // now in B's principal cache
+      const c = await LiveClient.connect(sharedBase, `?token=${u.accessToken}`);
+      await c.next((m) => m.type === 'hello');
+
+      const row = (await a.app.ctx.users.repo.byId(u.user.id))!;
+      await a.app.ctx.users.setPassword(row, `${u.password}-changed`);
+      const changedAt = Date.now();
+      expect((await c.closed).code).toBe(4401);
+      let res = await me(shared.app);
+      while (res.statusCode === 200 && Date.now() - changedAt < 1_000) {
+        await sleep(20);
+        res = await me(shared.app);
+      }
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('token_revoked');
+      expect(Date.now() - changedAt).toBeLessThan(1_000);
+    } finally {
+      await shared.close();
+      await a.close();
+    }
   });
 });

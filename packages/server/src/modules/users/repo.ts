@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client';
 import { recoveryCodes, userSettings, users } from '../../infra/db/schema';
 
@@ -72,6 +72,32 @@ export class UserRepo {
   async update(id: number, set: Partial<typeof users.$inferInsert>): Promise<UserRow | undefined> {
     const [row] = await this.db.update(users).set(set).where(eq(users.id, id)).returning();
     return row;
+  }
+
+  /**
+   * Retires every access token of the user issued before (they carry the old `ver`). Answers
+   * the new version, or null when there is no such user.
+   */
+  async bumpTokenVersion(id: number): Promise<number | null> {
+    const [row] = await this.db
+      .update(users)
+      .set({ tokenVersion: sql`${users.tokenVersion} + 1` })
+      .where(eq(users.id, id))
+      .returning({ tokenVersion: users.tokenVersion });
+    return row?.tokenVersion ?? null;
+  }
+
+  /**
+   * Records `step` as the user's last used TOTP step, only if it is later than the stored one:
+   * a conditional update, so of two concurrent logins with one code only one succeeds.
+   */
+  async claimTotpStep(id: number, step: number): Promise<boolean> {
+    const rows = await this.db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    return rows.length > 0;
   }
 
   async delete(id: number): Promise<boolean> {

@@ -139,8 +139,15 @@ export class UserService {
     };
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.is_active !== undefined) set.isActive = patch.is_active;
-    const updated = (await this.repo.update(id, set))!;
-    if (patch.is_active === false && row.isActive) {
+    let updated = (await this.repo.update(id, set))!;
+    const demoted = patch.role === 'user' && row.role === 'admin';
+    const deactivated = patch.is_active === false && row.isActive;
+    // Access tokens issued before carry the old role or activation: retire them everywhere.
+    if (demoted || deactivated) {
+      await this.repo.bumpTokenVersion(id);
+      updated = (await this.repo.byId(id)) ?? updated;
+    }
+    if (deactivated) {
       await this.tokens.revokeAllForUser(id);
       await this.audit.append({
         type: 'USER_DEACTIVATED',
@@ -171,13 +178,17 @@ export class UserService {
     });
   }
 
-  /** Sets a new password (checked against the rules) and revokes every refresh token of the user. */
+  /**
+   * Sets a new password (checked against the rules), revokes every refresh token of the user and
+   * retires the access tokens issued before (token version).
+   */
   async setPassword(row: UserRow, newPassword: string): Promise<void> {
     const problem = passwordProblem(newPassword, row.username);
     if (problem) throw badRequest('Request is invalid', [{ field: 'new_password', message: problem }]);
     const passwordHash = await this.hasher.hash(newPassword);
     await this.repo.update(row.id, { passwordHash, updatedAt: new Date(this.now()) });
     await this.tokens.revokeAllForUser(row.id);
+    await this.repo.bumpTokenVersion(row.id);
   }
 
   /** Admin reset: uses the given password or generates one (answered once). */

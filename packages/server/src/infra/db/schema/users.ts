@@ -24,6 +24,10 @@ export const users = pgTable(
     isActive: boolean('is_active').notNull().default(true),
     totpSecret: text('totp_secret'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** The TOTP time step (30 s) of the last accepted code: a code of that step or earlier is a replay. */
+    totpLastStep: integer('totp_last_step'),
+    /** Access tokens carry it (`ver`); bumping it retires every access token issued before. */
+    tokenVersion: integer('token_version').notNull().default(0),
     /** Failed logins inside the current lockout window, and when that window began. */
     failedLogins: integer('failed_logins').notNull().default(0),
     failedWindowStart: timestamp('failed_window_start', { withTimezone: true }),
