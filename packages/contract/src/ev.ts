@@ -101,8 +101,25 @@ export const EvHistoryResponse = z.object({
   next_cursor: z.string().nullable(),
 });
 
+/**
+ * The fixed bin edges of the summary's EV histogram (fractions). Bin 0 is below the first edge,
+ * bin i is [edges[i-1], edges[i]), the last bin is at or above the last edge.
+ */
+export const EV_HISTOGRAM_EDGES = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2] as const;
+
+export const EvHistogramBin = z.object({
+  /** Inclusive lower edge; null = no lower bound. */
+  from: z.number().nullable(),
+  /** Exclusive upper edge; null = no upper bound. */
+  to: z.number().nullable(),
+  count: z.number().int(),
+});
+export type EvHistogramBin = z.infer<typeof EvHistogramBin>;
+
 export const EvSummary = z.object({
   total_hits: z.number().int(),
+  /** Always EV_HISTOGRAM_EDGES.length + 1 bins, empty ones included. */
+  ev_histogram: z.array(EvHistogramBin),
   top_ev: z.number().nullable(),
   mean_ev: z.number().nullable(),
   by_sport: z.record(z.string(), z.number().int()),
@@ -125,4 +142,6 @@ export const OddsHistoryQuery = z.strictObject({
 
 export const OddsHistoryResponse = z.object({
   points: z.array(z.object({ at: IsoDateTime, book: z.string(), price: z.number() })),
+  /** The fair price of this outcome after each change of its market (decimal odds). */
+  fair: z.array(z.object({ at: IsoDateTime, price: z.number(), probability: z.number() })),
 });

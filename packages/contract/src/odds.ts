@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommaList, OddsFormat, QueryBool } from './common';
+import { EventId } from './primitives';
 
 /**
  * The Odds API v4 shapes (sport → events → bookmakers → markets → outcomes), used for what the
@@ -90,6 +91,8 @@ export const OddsQuery = z.object({
   regions: CommaList.pipe(z.array(OddsRegion)).optional(),
   markets: CommaList.pipe(z.array(OddsMarketKey)).optional(),
   bookmakers: CommaList.pipe(z.array(Key).max(50)).optional(),
+  /** Only this event (the event page); an unknown id answers `[]`. */
+  event_id: EventId.optional(),
   odds_format: OddsFormat.default('decimal'),
   refresh: QueryBool.default(false),
 });
@@ -97,11 +100,62 @@ export type OddsQuery = z.infer<typeof OddsQuery>;
 
 /** The view `GET /api/odds` answers: v4 events, prices in the requested format. */
 const ViewOutcome = OddsOutcome.extend({ price: z.union([z.number(), z.string()]) });
-export const OddsView = z.array(
-  OddsEvent.extend({
-    bookmakers: z.array(
-      OddsBookmaker.extend({ markets: z.array(OddsMarket.extend({ outcomes: z.array(ViewOutcome) })) }),
-    ),
-  }),
-);
+
+/**
+ * The engine's fair line of one market: every outcome a soft book quotes, devigged from the sharp
+ * books with the engine's settings (`price` in the requested format, `probability` a fraction).
+ * Markets without enough fresh sharp books have no fair line.
+ */
+export const FairMarket = z.object({
+  key: z.string(),
+  outcomes: z.array(
+    z.object({
+      name: z.string(),
+      point: z.number().nullable(),
+      price: z.union([z.number(), z.string()]),
+      probability: z.number(),
+    }),
+  ),
+});
+export type FairMarket = z.infer<typeof FairMarket>;
+
+export const OddsViewEvent = OddsEvent.extend({
+  bookmakers: z.array(
+    OddsBookmaker.extend({ markets: z.array(OddsMarket.extend({ outcomes: z.array(ViewOutcome) })) }),
+  ),
+  fair: z.array(FairMarket),
+});
+export type OddsViewEvent = z.infer<typeof OddsViewEvent>;
+export const OddsView = z.array(OddsViewEvent);
 export type OddsView = z.infer<typeof OddsView>;
+
+/** `GET /api/public/upcoming` (no login): events and start times only, never prices. */
+export const PublicUpcomingQuery = z.strictObject({
+  sport: z
+    .string()
+    .regex(/^[a-z0-9_]{1,64}$/, 'must be a lower-case key (a-z, 0-9, _)')
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(200),
+});
+export type PublicUpcomingQuery = z.infer<typeof PublicUpcomingQuery>;
+
+export const PublicUpcomingEvent = z.object({
+  id: z.string(),
+  sport_key: z.string(),
+  sport_title: z.string(),
+  commence_time: z.string(),
+  home_team: z.string(),
+  away_team: z.string(),
+});
+export type PublicUpcomingEvent = z.infer<typeof PublicUpcomingEvent>;
+
+export const PublicUpcomingResponse = z.object({
+  events: z.array(PublicUpcomingEvent),
+  generated_at: z.string(),
+});
+export type PublicUpcomingResponse = z.infer<typeof PublicUpcomingResponse>;

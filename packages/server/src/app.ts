@@ -15,6 +15,7 @@ import { metricsRoutes } from './modules/monitoring/metrics-routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { createOddsServices } from './modules/odds/plugin';
 import { oddsRoutes } from './modules/odds/routes';
+import { publicRoutes } from './modules/public/routes';
 import { realtimePlugin } from './modules/realtime/routes';
 import { createEvServices, scannerPlugin } from './modules/scanner/plugin';
 import { meRoutes } from './modules/users/routes';
@@ -119,6 +120,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(monitoringRoutes);
   await app.register(metricsRoutes);
   await app.register(oddsRoutes);
+  await app.register(publicRoutes);
   await app.register(scannerPlugin);
   await app.register(realtimePlugin, deps.realtime ?? {});
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client';
-import { evHits, lineHistory } from '../../infra/db/schema';
+import { events, evHits, lineHistory } from '../../infra/db/schema';
+import { HISTOGRAM_SQL_EDGES, histogramOf } from './histogram';
 import type { HitRecord, WireHit } from './hit';
 import { evPercent } from './hit';
 import type { CursorKey, HitQuery } from './query';
@@ -185,8 +186,19 @@ export class HitRepo {
         .groupBy(col);
       return Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]));
     };
+    const binRows = await this.db
+      .select({
+        b: sql<number>`width_bucket(${evHits.ev}, ${sql.raw(HISTOGRAM_SQL_EDGES)})`,
+        n: sql<number>`count(*)::int`,
+      })
+      .from(evHits)
+      .where(where)
+      .groupBy(sql`1`);
+    const bins: number[] = [];
+    for (const r of binRows) bins[Number(r.b)] = Number(r.n);
     return {
       total_hits: Number(totals?.n ?? 0),
+      ev_histogram: histogramOf(bins),
       top_ev: totals?.top === null || totals?.top === undefined ? null : Number(totals.top),
       mean_ev: totals?.mean === null || totals?.mean === undefined ? null : Number(totals.mean),
       by_sport: await group(evHits.sport),
@@ -259,6 +271,36 @@ export class HitRepo {
       .orderBy(asc(lineHistory.at), asc(lineHistory.id))
       .limit(10_000);
     return rows.map((r) => ({ at: r.at.toISOString(), book: r.book, price: r.price }));
+  }
+
+  /** Every recorded price of one market of an event (all outcomes, lines and books), oldest first. */
+  async marketHistory(eventId: string, market: string) {
+    const rows = await this.db
+      .select({
+        outcome: lineHistory.outcome,
+        point: lineHistory.point,
+        book: lineHistory.book,
+        price: lineHistory.price,
+        at: lineHistory.at,
+      })
+      .from(lineHistory)
+      .where(and(eq(lineHistory.eventId, eventId), eq(lineHistory.market, market)))
+      .orderBy(asc(lineHistory.at), asc(lineHistory.id))
+      .limit(50_000);
+    return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+  }
+
+  async eventMeta(id: string) {
+    const [r] = await this.db.select().from(events).where(eq(events.id, id)).limit(1);
+    return r
+      ? {
+          id: r.id,
+          sport: r.sport,
+          home_team: r.homeTeam,
+          away_team: r.awayTeam,
+          commence_time: r.commenceTime.toISOString(),
+        }
+      : undefined;
   }
 }
 

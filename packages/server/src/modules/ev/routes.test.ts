@@ -4,6 +4,14 @@ import { createTestApp, databaseKinds, type TestApp } from '../../../test/helper
 
 const NOW = Date.parse('2030-03-01T12:00:00Z');
 const SPORTS = ['basketball_nba', 'icehockey_nhl', 'soccer_epl'];
+const EDGES = [0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2];
+/** The histogram counts expected for these EVs, computed independently of the server. */
+const binsOf = (evs: number[]) =>
+  Array.from(
+    { length: EDGES.length + 1 },
+    (_, i) =>
+      evs.filter((ev) => (i === 0 || ev >= EDGES[i - 1]) && (i === EDGES.length || ev < EDGES[i])).length,
+  );
 const BOOKS = ['draftkings', 'fanduel', 'betmgm', 'bovada', 'betrivers', 'williamhill_us'];
 
 /** 120 bot hits across sports, books and markets, a few suspect, one with a formula-like team. */
@@ -179,6 +187,11 @@ describe.each(databaseKinds())('EV API on %s', (kind) => {
       for (const h of list) bySport[h.sport] = (bySport[h.sport] ?? 0) + 1;
       expect(s.by_sport).toEqual(bySport);
       expect(Object.values(s.by_book as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(list.length);
+      expect(s.ev_histogram.map((b: { count: number }) => b.count)).toEqual(
+        binsOf(list.map((h: { ev: number }) => h.ev)),
+      );
+      expect(s.ev_histogram[0]).toMatchObject({ from: null, to: 0 });
+      expect(s.ev_histogram.at(-1)).toMatchObject({ from: 0.2, to: null });
     }
   });
 
@@ -212,6 +225,11 @@ describe.each(databaseKinds())('EV API on %s', (kind) => {
     expect(seen.size).toBe(120);
     const s = (await get('/api/ev/summary?status=closed&include_suspect=true')).json();
     expect(s.total_hits).toBe(120);
+    // The database path bins like the in-memory one (width_bucket over the same edges).
+    expect(s.ev_histogram.map((b: { count: number }) => b.count)).toEqual(
+      binsOf(closed.hits.map((h: { ev: number }) => h.ev)),
+    );
+    expect(s.ev_histogram).toHaveLength(EDGES.length + 1);
     const detail = await get(`/api/ev/hits/${encodeURIComponent(closed.hits[0].id)}`);
     expect(detail.json().status).toBe('closed');
   });

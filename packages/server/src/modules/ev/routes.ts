@@ -3,6 +3,7 @@ import { EvHitFilters, OddsHistoryQuery } from '@evision/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, type FieldError, notFound } from '../../infra/errors';
+import { fairSeries } from '../odds/fair';
 import { parseHitQuery } from './query';
 import type { HitService } from './service';
 
@@ -140,7 +141,7 @@ export async function evRoutes(app: FastifyInstance, opts: { hits: HitService })
       ...docsOnly,
       schema: {
         tags: ['odds'],
-        summary: 'Price changes of one line',
+        summary: 'Price changes of one line, with the fair price after each change of its market',
         security,
         querystring: OddsHistoryQuery,
       },
@@ -154,7 +155,22 @@ export async function evRoutes(app: FastifyInstance, opts: { hits: HitService })
         }));
         throw badRequest(`Invalid query parameter: ${details.map((d) => d.field).join(', ')}`, details);
       }
-      return { points: await hits.repo.oddsHistory(parsed.data) };
+      const q = parsed.data;
+      const [points, market, meta] = await Promise.all([
+        hits.repo.oddsHistory(q),
+        hits.repo.marketHistory(q.event_id, q.market),
+        hits.repo.eventMeta(q.event_id),
+      ]);
+      const fair = meta
+        ? fairSeries(
+            market,
+            meta,
+            q.market,
+            { outcome: q.outcome, point: q.point },
+            app.ctx.odds.currentSettings(),
+          )
+        : [];
+      return { points, fair };
     },
   );
 }

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { EV_HISTOGRAM_EDGES } from '@evision/contract';
 import { stringify } from 'csv-stringify';
 import type { PubSub } from '../../infra/pubsub';
+import { evBin, histogramOf } from './histogram';
 import type { HitRecord, WireHit } from './hit';
 import { changedRecords, type HitBook, type HitChanges } from './hit-book';
 import {
@@ -253,7 +255,9 @@ export class HitService {
     const by_market: Record<string, number> = {};
     let top: number | null = null;
     let sum = 0;
+    const bins = new Array<number>(EV_HISTOGRAM_EDGES.length + 1).fill(0);
     for (const h of hits) {
+      bins[evBin(h.ev)]++;
       by_sport[h.sport] = (by_sport[h.sport] ?? 0) + 1;
       by_book[h.book] = (by_book[h.book] ?? 0) + 1;
       by_market[h.market] = (by_market[h.market] ?? 0) + 1;
@@ -262,6 +266,7 @@ export class HitService {
     }
     return {
       total_hits: hits.length,
+      ev_histogram: histogramOf(bins),
       top_ev: top,
       mean_ev: hits.length ? sum / hits.length : null,
       by_sport,

@@ -2,6 +2,7 @@ import { ErrorBody, OddsQuery, OddsView, SportList } from '@evision/contract';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { notFound, tooManyRequests } from '../../infra/errors';
+import { fairLines } from './fair';
 import { buildView, type ViewParams, viewCacheKey } from './view';
 
 interface CachedView {
@@ -57,7 +58,9 @@ export async function oddsRoutes(app: FastifyInstance) {
           '`X-Cache: HIT|MISS`, `X-Data-Age` (seconds since the provider data; absent while the scanner ' +
           'has not fetched the sport yet — the body is then `[]`), `X-Data-Stale: true` when the last ' +
           'fetch failed. `refresh=true` fetches the sport from the provider now (spends The Odds API ' +
-          'credits: markets × regions), at most once per ODDS_REFRESH_MIN_INTERVAL seconds per user.',
+          'credits: markets × regions), at most once per ODDS_REFRESH_MIN_INTERVAL seconds per user. ' +
+          '`event_id` keeps one event. Each event carries `fair`: the engine’s fair line of each market ' +
+          '(devigged sharp consensus, in the requested format) beside the books’ prices.',
         security: [{ bearer: [] }],
         querystring: OddsQuery,
         response: { 200: OddsView, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody },
@@ -76,6 +79,7 @@ export async function oddsRoutes(app: FastifyInstance) {
         regions: q.regions,
         markets: q.markets,
         bookmakers: q.bookmakers,
+        event_id: q.event_id,
         odds_format: q.odds_format,
       };
       const key = viewCacheKey(params);
@@ -90,7 +94,10 @@ export async function oddsRoutes(app: FastifyInstance) {
       }
 
       const snap = odds.snapshot(q.sport);
-      const body = JSON.stringify(buildView(snap.events, params));
+      const settings = odds.currentSettings();
+      const body = JSON.stringify(
+        buildView(snap.events, params, (events) => fairLines(events, settings, ctx.now(), q.odds_format)),
+      );
       // Nothing fetched yet: answer [] but do not cache it, or the first scan would be hidden.
       if (snap.fetched_at !== null) {
         await cache.set(key, { fetched_at: snap.fetched_at, body } satisfies CachedView);

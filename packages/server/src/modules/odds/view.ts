@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OddsEvent, OddsFormat } from '@evision/contract';
+import type { FairMarket, OddsEvent, OddsFormat } from '@evision/contract';
 import { fromDecimal } from '@evision/ev-core';
 import { bookInRegions } from './providers/books';
 
@@ -8,6 +8,7 @@ export interface ViewParams {
   regions?: string[];
   markets?: string[];
   bookmakers?: string[];
+  event_id?: string;
   odds_format: OddsFormat;
 }
 
@@ -18,7 +19,7 @@ export interface ViewParams {
  */
 export function viewCacheKey(p: ViewParams): string {
   const norm = (xs?: string[]) => (xs && xs.length > 0 ? [...new Set(xs)].sort().join(',') : '*');
-  const canonical = `r=${norm(p.regions)}&m=${norm(p.markets)}&b=${norm(p.bookmakers)}&f=${p.odds_format}`;
+  const canonical = `r=${norm(p.regions)}&m=${norm(p.markets)}&b=${norm(p.bookmakers)}&f=${p.odds_format}&e=${p.event_id ?? '*'}`;
   return `odds:${p.sport}:${createHash('sha1').update(canonical).digest('hex').slice(0, 16)}`;
 }
 
@@ -26,8 +27,16 @@ export function viewCacheKey(p: ViewParams): string {
  * Filters a snapshot like The Odds API filters a request: `bookmakers` wins over `regions`
  * (books outside the known catalogue only appear when named); asking for `h2h` also returns the
  * exchanges' `h2h_lay`. Events keep an empty `bookmakers` list when nothing matches, as v4 does.
+ * Each event gets `fair` beside its books: the fair line of each market (from every book, so the
+ * line does not move when the view leaves the sharp books out).
  */
-export function buildView(events: readonly OddsEvent[], p: ViewParams): unknown[] {
+export function buildView(
+  all: readonly OddsEvent[],
+  p: ViewParams,
+  fairOf: (events: readonly OddsEvent[]) => Map<string, FairMarket[]> = () => new Map(),
+): unknown[] {
+  const events = p.event_id ? all.filter((e) => e.id === p.event_id) : all;
+  const fair = fairOf(events);
   const books = p.bookmakers && p.bookmakers.length > 0 ? new Set(p.bookmakers) : null;
   const regions = !books && p.regions && p.regions.length > 0 ? p.regions : null;
   const markets = p.markets && p.markets.length > 0 ? new Set(p.markets) : null;
@@ -46,6 +55,7 @@ export function buildView(events: readonly OddsEvent[], p: ViewParams): unknown[
           ),
       }))
       .filter((b) => b.markets.length > 0),
+    fair: (fair.get(ev.id) ?? []).filter((m) => !markets || markets.has(m.key)),
   }));
 }
 
