@@ -1,0 +1,9 @@
+import type { User as UserJson } from '@evision/contract';
+import type { ServiceScope } from './tokens';
+
+/** The authenticated caller of a request or WebSocket: part of the auth module's public surface. */
+export type AuthUser = UserJson;
+
+export type Principal =
+  | { kind: 'user'; user: AuthUser }
+  | { kind: 'service'; tokenId: number; name: string; scopes: ServiceScope[] };
