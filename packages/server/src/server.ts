@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app';
-import { executeAdminRequest } from './cli/runner';
 import { ConfigError, loadConfig } from './config';
 import type { AppContext } from './context';
+import { executeAdminRequest } from './infra/admin-socket/executor';
 import { type AdminSocket, startAdminSocket } from './infra/admin-socket/server';
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './infra/data-dir-lock';
 

@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../app';
-import { type Config, ConfigError, loadConfig } from '../config';
-import type { AppContext } from '../context';
+import { type Config, loadConfig } from '../config';
 import { AdminSocketUnavailableError, sendAdminCommand } from '../infra/admin-socket/client';
-import type { AdminRequest, AdminResponse } from '../infra/admin-socket/protocol';
 import { adminSocketPath } from '../infra/admin-socket/protocol';
 import {
   acquireDataDirLock,
@@ -13,9 +11,11 @@ import {
 } from '../infra/data-dir-lock';
 import { openDatabase, pgliteDataDir } from '../infra/db/client';
 import type { Args, CommandSpec } from './command';
-import { COMMANDS } from './commands';
-import { CliError, EXIT } from './errors';
-import { type CommandIO, captureIO, replay, streamIO, type Terminal } from './io';
+import { CliError, EXIT, reportError } from './errors';
+
+export { reportError };
+
+import { type CommandIO, replay, streamIO, type Terminal } from './io';
 
 export interface RunOptions {
   env: Record<string, string | undefined>;
@@ -24,21 +24,6 @@ export interface RunOptions {
   waitMs?: number;
   /** Read `.env` from this directory (default: the current directory); false skips it. */
   dotenvDir?: string | false;
-}
-
-/** Prints an error as one line and returns its exit code. */
-export function reportError(err: unknown, io: CommandIO): number {
-  if (err instanceof CliError) {
-    io.err(`evision: ${err.message}`);
-    return err.exitCode;
-  }
-  if (err instanceof ConfigError) {
-    io.err(`evision: configuration error: ${err.message}`);
-    return EXIT.CONFIG;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  io.err(`evision: ${message.split('\n')[0]}`);
-  return EXIT.FAILURE;
 }
 
 /**
@@ -121,20 +106,5 @@ async function runHere(spec: CommandSpec, config: Config, args: Args, io: Comman
     return await spec.run(app.ctx, args, io);
   } finally {
     await app.close();
-  }
-}
-
-/** The admin socket's handler in the server: the same command functions, against the server's context. */
-export async function executeAdminRequest(ctx: AppContext, request: AdminRequest): Promise<AdminResponse> {
-  const io = captureIO();
-  const spec = Object.hasOwn(COMMANDS, request.command) ? COMMANDS[request.command] : undefined;
-  if (!spec || spec.scope === 'local') {
-    io.err(`evision: ${request.command} cannot be run through the server`);
-    return io.response(EXIT.USAGE);
-  }
-  try {
-    return io.response(await spec.run(ctx, request.args, io));
-  } catch (err) {
-    return io.response(reportError(err, io));
   }
 }

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -7,8 +8,9 @@ import { join } from 'node:path';
  * opens it takes this lock first.
  *
  * The lock file holds the holder's pid and its process start time (from /proc), so a lock left
- * behind by a crashed process — or by a process whose pid was later reused — is recognised as
- * stale and taken over.
+ * behind by a crashed process — or by a process whose pid was later reused, or a zombie — is
+ * recognised as stale and taken over. The file appears complete in one step (temp file +
+ * link), so exactly one of several processes racing for it wins.
  */
 export interface LockHolder {
   pid: number;
@@ -43,32 +45,132 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process is running. A zombie (exited, not yet reaped by its parent) or a dead
+ * process answers `kill(pid, 0)` like a live one on Linux, so /proc's state is read too.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X' && state !== 'x';
+  } catch {
+    return true; // no /proc (not Linux): kill(pid, 0) is all there is
+  }
+}
+
+/** Parses a lock file's content; null when it is not a holder record (empty, truncated, foreign). */
+function parseHolder(text: string): LockHolder | null {
+  try {
+    const holder = JSON.parse(text) as LockHolder;
+    return holder && Number.isInteger(holder.pid) && holder.pid > 0 ? holder : null;
+  } catch {
+    return null;
+  }
+}
+
+function isLive(holder: LockHolder): boolean {
+  if (!isAlive(holder.pid)) return false;
+  const start = processStartTime(holder.pid);
+  return !(holder.startTime && start && holder.startTime !== start); // pid reused
 }
 
 /** The live holder of the lock, or null when the lock is free or stale. */
 export function readLiveHolder(dataDir: string): LockHolder | null {
-  let holder: LockHolder;
+  return readLiveHolderAt(lockPath(dataDir));
+}
+
+function readLiveHolderAt(path: string): LockHolder | null {
+  let text: string;
   try {
-    holder = JSON.parse(readFileSync(lockPath(dataDir), 'utf8')) as LockHolder;
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
-  if (!Number.isInteger(holder.pid) || !isAlive(holder.pid)) return null;
-  const start = processStartTime(holder.pid);
-  if (holder.startTime && start && holder.startTime !== start) return null; // pid reused
-  return holder;
+  const holder = parseHolder(text);
+  return holder && isLive(holder) ? holder : null;
 }
 
 export interface DataDirLock {
   readonly path: string;
   release(): void;
+}
+
+/** A 5 ms synchronous pause while another process breaks a stale lock. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/**
+ * Creates `path` holding `content` in one step that only one process can win: the content is
+ * written to a private temp file first, then hard-linked to the lock name. `link` fails with
+ * EEXIST when the name exists (`rename` would silently replace it), so a lock file is never
+ * seen empty or half-written, and never overwritten. Returns false when `path` exists.
+ */
+function createExclusive(path: string, content: string): boolean {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') return false;
+    throw err;
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+/** Removes `path` only if it is still the file (inode) we judged, as far as one process can tell. */
+function unlinkIfSame(path: string, ino: number): void {
+  try {
+    if (statSync(path).ino === ino) unlinkSync(path);
+  } catch (err) {
+    if (errCode(err) !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * Removes a stale lock file. Several processes may find the same stale file at once; if each
+ * simply unlinked it, a slow one could delete the lock a faster one had just created. So the
+ * removal itself runs under a second exclusive file (`evision.lock.break`, held for
+ * microseconds): under it, the lock file is read again and removed only if it is still stale.
+ * A break file whose process died is itself stale and removed.
+ */
+function breakStaleLock(path: string): boolean {
+  const breaker = `${path}.break`;
+  const me = JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) });
+  if (!createExclusive(breaker, me)) {
+    let ino: number | undefined;
+    try {
+      ino = statSync(breaker).ino;
+    } catch (err) {
+      if (errCode(err) !== 'ENOENT') throw err;
+    }
+    if (ino !== undefined && !readLiveHolderAt(breaker)) unlinkIfSame(breaker, ino);
+    return false; // someone else is breaking it (or just did): the caller waits and retries
+  }
+  try {
+    let text: string;
+    let ino: number;
+    try {
+      ino = statSync(path).ino;
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      if (errCode(err) === 'ENOENT') return true;
+      throw err;
+    }
+    const holder = parseHolder(text);
+    if (!holder || !isLive(holder)) unlinkIfSame(path, ino);
+    return true;
+  } finally {
+    unlinkSync(breaker);
+  }
 }
 
 export function acquireDataDirLock(dataDir: string, command: string): DataDirLock {
@@ -80,12 +182,9 @@ export function acquireDataDirLock(dataDir: string, command: string): DataDirLoc
     command,
     since: new Date().toISOString(),
   };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      // 'wx' fails when the file exists, so two processes can never both create it.
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
+  const content = JSON.stringify(me);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (createExclusive(path, content)) {
       let released = false;
       return {
         path,
@@ -93,23 +192,17 @@ export function acquireDataDirLock(dataDir: string, command: string): DataDirLoc
           if (released) return;
           released = true;
           try {
-            const current = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
-            if (current.pid === process.pid) unlinkSync(path);
+            if (readFileSync(path, 'utf8') === content) unlinkSync(path);
           } catch {
             // already gone
           }
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readLiveHolder(dataDir);
-      if (holder) throw new DataDirLockedError(holder, path);
-      try {
-        unlinkSync(path); // stale: its holder is gone
-      } catch {
-        // another process removed it first; retry
-      }
     }
+    const holder = readLiveHolderAt(path);
+    if (holder) throw new DataDirLockedError(holder, path);
+    // Stale (its holder is gone, or the file is not a holder record): break it and retry.
+    if (!breakStaleLock(path)) Atomics.wait(PAUSE, 0, 0, 5);
   }
   throw new Error(`could not take ${path}`);
 }

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { User as UserJson } from '@evision/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AppContext } from '../context';
 import { AppError, forbidden, unauthorized } from '../infra/errors';
+import type { AuthUser, Principal } from '../modules/auth/principal';
 import { SERVICE_TOKEN_PREFIX, type ServiceScope } from '../modules/auth/tokens';
 import { toUserJson } from '../modules/users/service';
 
-export type AuthUser = UserJson;
-
-export type Principal =
-  /** `version`: the token version the access token carries; `exp`: its expiry (s since epoch). */
-  | { kind: 'user'; user: AuthUser; version: number; exp: number }
-  | { kind: 'service'; tokenId: number; name: string; scopes: ServiceScope[] };
+export type { AuthUser, Principal };
 
 type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -105,21 +106,49 @@ export const makemigrations: CommandSpec = {
     const slug = migrationSlug(String(args.message ?? ''));
     if (!slug)
       throw usageError('makemigrations needs a message with letters or digits, e.g. "add bets table"');
-    let bin: string;
-    try {
-      bin = createRequire(import.meta.url).resolve('drizzle-kit/bin.cjs');
-    } catch {
-      throw new CliError('drizzle-kit is not installed (it is a development dependency)');
-    }
-    // drizzle-kit compares the schema with the last snapshot and writes drizzle/NNNN_<slug>.sql.
-    const run = spawnSync(
-      process.execPath,
-      [bin, 'generate', '--config', 'drizzle.config.ts', '--name', slug],
-      { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
-    );
-    const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
+    const { output, file } = generateMigration(slug, SERVER_ROOT);
     if (output) io.out(output);
-    if (run.status !== 0) throw new CliError(`drizzle-kit generate failed (exit ${run.status ?? 'signal'})`);
+    io.out(file ? `Created drizzle/${file}` : 'No schema changes: no migration written.');
     return EXIT.OK;
   },
 };
+
+/**
+ * drizzle-kit's CLI script. Its package exports only `.` and `./api`, so `bin.cjs` cannot be
+ * resolved by name (ERR_PACKAGE_PATH_NOT_EXPORTED): it lies beside the main entry.
+ */
+export function drizzleKitBin(): string {
+  let main: string;
+  try {
+    main = createRequire(import.meta.url).resolve('drizzle-kit');
+  } catch {
+    throw new CliError('drizzle-kit is not installed (it is a development dependency)');
+  }
+  const bin = join(dirname(main), 'bin.cjs');
+  if (!existsSync(bin)) throw new CliError(`drizzle-kit's CLI is missing (${bin})`);
+  return bin;
+}
+
+/**
+ * `drizzle-kit generate` in `root` (a folder with drizzle.config.ts, the schema and drizzle/):
+ * compares the schema with the last snapshot and writes drizzle/NNNN_<slug>.sql. drizzle-kit
+ * exits 0 even when the schema does not load, so success is judged by its result: a new file,
+ * or its "no schema changes" answer.
+ */
+export function generateMigration(slug: string, root: string): { output: string; file: string | null } {
+  const out = join(root, 'drizzle');
+  const listSql = () => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.sql')) : []);
+  const before = new Set(listSql());
+  const run = spawnSync(
+    process.execPath,
+    [drizzleKitBin(), 'generate', '--config', 'drizzle.config.ts', '--name', slug],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+  );
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim();
+  const file = listSql().find((f) => !before.has(f)) ?? null;
+  if (run.status === 0 && (file || /no schema changes/i.test(output))) return { output, file };
+  const reason = output.split('\n').find((l) => /error/i.test(l)) ?? output.split('\n').at(-1) ?? '';
+  throw new CliError(
+    `drizzle-kit generate failed (exit ${run.status ?? 'signal'})${reason ? `: ${reason.trim()}` : ''}`,
+  );
+}

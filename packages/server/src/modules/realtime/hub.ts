@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Counter, Gauge } from 'prom-client';
 import { type RawData, WebSocket } from 'ws';
 import type { PubSub, PubSubMessage } from '../../infra/pubsub';
-import type { Principal } from '../../plugins/auth';
+import type { Principal } from '../auth/principal';
 
 /**
  * The live feed behind `GET /ws/live` (ARCHITECTURE §7): authenticates each socket, keeps its
