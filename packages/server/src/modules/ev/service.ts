@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { EV_HISTOGRAM_EDGES } from '@evision/contract';
 import { stringify } from 'csv-stringify';
@@ -313,15 +314,19 @@ export class HitService {
         string: (v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v),
       },
     });
-    csv.pipe(out);
+    // Every stream of the export has an 'error' listener: a failing database cursor or a
+    // stringifier error ends this response (the caller destroys `out`), never the process.
+    const piped = pipeline(csv, out);
+    piped.catch(() => {}); // awaited below; a failure also destroys csv, which stops the loop
     try {
       for await (const h of rows) {
-        if (!csv.write(withDisplay(h, q.oddsFormat))) await once(csv, 'drain');
+        if (csv.destroyed) break;
+        if (!csv.write(withDisplay(h, q.oddsFormat))) await drained(csv);
       }
       csv.end();
-      await once(out, 'finish').catch(() => {});
+      await piped;
     } catch (err) {
-      csv.destroy(err as Error);
+      csv.destroy();
       out.destroy(err as Error);
       throw err;
     }
@@ -356,7 +361,8 @@ export class HitService {
 
 async function writeJsonArray(out: Writable, rows: AsyncIterable<WireHit>, format: HitQuery['oddsFormat']) {
   const write = async (s: string) => {
-    if (!out.write(s)) await once(out, 'drain');
+    if (out.destroyed) throw new Error('export stream closed');
+    if (!out.write(s)) await drained(out);
   };
   let first = true;
   await write('[');
@@ -366,4 +372,19 @@ async function writeJsonArray(out: Writable, rows: AsyncIterable<WireHit>, forma
   }
   await write(first ? ']\n' : '\n]\n');
   out.end();
+}
+
+/** Resolves on 'drain'; rejects when the stream errors or closes first (a client gone). */
+async function drained(stream: Writable): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await Promise.race([
+      once(stream, 'drain', { signal: ac.signal }),
+      once(stream, 'close', { signal: ac.signal }).then(() => {
+        throw new Error('export stream closed');
+      }),
+    ]);
+  } finally {
+    ac.abort();
+  }
 }
