@@ -25,8 +25,7 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   if (res.status === 204) return undefined as T;
   const body = await res.json().catch(() => null);
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)
-      ?.error;
+    const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
     throw new ApiError(
       res.status,
       err?.code ?? 'http_error',
