@@ -10,4 +10,20 @@ export type ExtraRoute = {
 };
 
 /** Every page's route in one list; helpers append entries (the coordinator unions them on merge). */
-export const extraRoutes: ExtraRoute[] = [];
+export const extraRoutes: ExtraRoute[] = [
+  {
+    path: '/',
+    load: () => import('../pages/board/BoardPage'),
+    auth: 'user',
+    nav: { label: 'Board', order: 10 },
+  },
+  { path: '/hits/:id', load: () => import('../pages/hit/HitPage'), auth: 'user' },
+  {
+    path: '/settings',
+    load: () => import('../pages/settings/SettingsPage'),
+    auth: 'user',
+    nav: { label: 'Settings', order: 90 },
+  },
+  { path: '/login', load: () => import('../pages/login/LoginPage'), auth: 'public' },
+  { path: '/register', load: () => import('../pages/register/RegisterPage'), auth: 'public' },
+];
