@@ -12,6 +12,8 @@ export interface SecondFactor {
 
 export interface AuthState {
   user: User | null;
+  /** The current access token (memory only), for the WebSocket's `auth` message. */
+  token: string | null;
   /** True until the session restore on load has finished (refresh cookie tried). */
   restoring: boolean;
   login(identifier: string, password: string, second?: SecondFactor): Promise<void>;
@@ -29,9 +31,17 @@ const AuthContext = createContext<AuthState | null>(null);
  */
 export function AuthProvider({ children, restore = true }: { children: ReactNode; restore?: boolean }) {
   const [user, setUser] = useState<User | null>(null);
+  const [token, setToken] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(restore);
 
-  useEffect(() => onSessionChange((s) => setUser(s ? s.user : null)), []);
+  useEffect(
+    () =>
+      onSessionChange((s) => {
+        setUser(s ? s.user : null);
+        setToken(s ? s.access_token : null);
+      }),
+    [],
+  );
 
   useEffect(() => {
     if (!restore) return;
@@ -46,6 +56,7 @@ export function AuthProvider({ children, restore = true }: { children: ReactNode
 
   const accept = useCallback((s: Session) => {
     setAccessToken(s.access_token);
+    setToken(s.access_token);
     setUser(s.user);
   }, []);
 
@@ -76,6 +87,7 @@ export function AuthProvider({ children, restore = true }: { children: ReactNode
 
   const clear = useCallback(() => {
     setAccessToken(null);
+    setToken(null);
     setUser(null);
   }, []);
 
@@ -93,8 +105,8 @@ export function AuthProvider({ children, restore = true }: { children: ReactNode
   }, [clear]);
 
   const value = useMemo(
-    () => ({ user, restoring, login, register, logout, clear }),
-    [user, restoring, login, register, logout, clear],
+    () => ({ user, token, restoring, login, register, logout, clear }),
+    [user, token, restoring, login, register, logout, clear],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
