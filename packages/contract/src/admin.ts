@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Email, NUL_MESSAGE, noNul, Password, Role, Username } from './auth';
 import { DevigMethod, IsoDateTime } from './common';
+import { Key } from './primitives';
 
 export const UserIdParams = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
@@ -115,28 +116,47 @@ export type AuditRecord = z.infer<typeof AuditRecord>;
 
 export const AuditPage = z.object({ records: z.array(AuditRecord), next_cursor: z.string().nullable() });
 
-const BookKey = z.string().regex(/^[a-z0-9_]+$/, 'must be a lower-case key (a-z, 0-9, _)');
+const BookKey = Key;
+
+/** Bounds of `scan_interval` (seconds) for both the environment and the API. */
+export const SCAN_INTERVAL_BOUNDS = { min: 1, max: 3600 } as const;
+
+/**
+ * The range of every engine setting, one field at a time: the environment (`MIN_EV`, …) and
+ * `PUT /api/admin/settings` both check these, so neither can store a value that poisons data.
+ */
+export const EngineSettingsFields = z.strictObject({
+  sharp_books: z.array(BookKey).min(1, 'needs at least one book').max(20),
+  min_sharp_books: z.number().int('must be a whole number').min(1, 'must be at least 1'),
+  devig_method: DevigMethod,
+  min_ev: z.number().min(0, 'must be ≥ 0 (a negative EV is not a +EV hit)').max(10, 'must be ≤ 10'),
+  suspect_ev: z.number().gt(0, 'must be > 0').max(100, 'must be ≤ 100'),
+  sharp_max_age: z.number().int('must be a whole number').min(1, 'must be > 0').max(86_400),
+  soft_max_age: z.number().int('must be a whole number').min(1, 'must be > 0').max(86_400),
+  exchange_commission: z.record(BookKey, z.number().min(0, 'must be ≥ 0').lt(1, 'must be < 1')),
+  scan_interval: z
+    .number()
+    .int('must be a whole number')
+    .min(SCAN_INTERVAL_BOUNDS.min, `must be at least ${SCAN_INTERVAL_BOUNDS.min}`)
+    .max(SCAN_INTERVAL_BOUNDS.max, `must be at most ${SCAN_INTERVAL_BOUNDS.max}`),
+  odds_sports: z.array(BookKey).min(1, 'needs at least one sport').max(100),
+  odds_regions: z.array(z.enum(['us', 'us2', 'uk', 'au', 'eu'])).min(1, 'needs at least one region'),
+  odds_markets: z.array(z.enum(['h2h', 'spreads', 'totals'])).min(1, 'needs at least one market'),
+});
 
 /** The engine settings an admin saves (`PUT /api/admin/settings` takes the full object). */
-export const EngineSettings = z
-  .strictObject({
-    sharp_books: z.array(BookKey).min(1, 'needs at least one book').max(20),
-    min_sharp_books: z.number().int().min(1),
-    devig_method: DevigMethod,
-    min_ev: z.number().min(-1).max(10),
-    suspect_ev: z.number().min(0).max(100),
-    sharp_max_age: z.number().int().min(1).max(86_400),
-    soft_max_age: z.number().int().min(1).max(86_400),
-    exchange_commission: z.record(BookKey, z.number().min(0).lt(1)),
-    scan_interval: z.number().int().min(1).max(3600),
-    odds_sports: z.array(BookKey).min(1, 'needs at least one sport').max(100),
-    odds_regions: z.array(z.enum(['us', 'us2', 'uk', 'au', 'eu'])).min(1, 'needs at least one region'),
-    odds_markets: z.array(z.enum(['h2h', 'spreads', 'totals'])).min(1, 'needs at least one market'),
-  })
-  .refine((s) => s.min_sharp_books <= s.sharp_books.length, {
-    message: 'must not exceed the number of sharp_books',
-    path: ['min_sharp_books'],
-  });
+export const EngineSettings = EngineSettingsFields.superRefine((s, ctx) => {
+  if (s.min_sharp_books > s.sharp_books.length) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not exceed the number of sharp_books',
+      path: ['min_sharp_books'],
+    });
+  }
+  if (!(s.suspect_ev > s.min_ev)) {
+    ctx.addIssue({ code: 'custom', message: 'must be greater than min_ev', path: ['suspect_ev'] });
+  }
+});
 export type EngineSettings = z.infer<typeof EngineSettings>;
 
 export const AdminSettingsResponse = z.object({ settings: EngineSettings, defaults: EngineSettings });

@@ -19,6 +19,10 @@ describe('dutch', () => {
     expect(() => dutch([2, 1], 10)).toThrow(OddsError);
     expect(() => dutch([2, 2], 0)).toThrow(RangeError);
   });
+  it('needs two or more selections (a single price is a bet, not a dutch)', () => {
+    expect(() => dutch([1.5], 100)).toThrow(/two or more selections/);
+    expect(() => dutch([], 100)).toThrow(/two or more selections/);
+  });
 });
 
 describe('findArbitrage', () => {

@@ -16,8 +16,9 @@ import type { ArbitrageOpportunity, OddsEvent } from './types.js';
  * profit = T/Σ(1/o) − T (negative when the book has a margin).
  */
 export function dutch(decimalOdds: number[], totalStake: number): { stakes: number[]; profit: number } {
-  if (!Array.isArray(decimalOdds) || decimalOdds.length < 1) {
-    throw new DevigError('dutch needs at least one price');
+  if (!Array.isArray(decimalOdds) || decimalOdds.length < 2) {
+    // One selection is a single bet, not a dutch: its "profit" would be a win, not a sure return.
+    throw new DevigError('dutch needs two or more selections');
   }
   if (typeof totalStake !== 'number' || !(totalStake > 0) || !Number.isFinite(totalStake)) {
     throw new RangeError(`totalStake must be a finite number > 0, got ${String(totalStake)}`);

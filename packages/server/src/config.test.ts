@@ -37,6 +37,21 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [{ MIN_EV: '-1' }, /^MIN_EV: must be ≥ 0/],
+    [{ MIN_EV: '0.3' }, /^SUSPECT_EV: must be greater than min_ev/],
+    [{ SUSPECT_EV: '0' }, /^SUSPECT_EV: /],
+    [{ SHARP_MAX_AGE: '0' }, /^SHARP_MAX_AGE: must be > 0/],
+    [{ SOFT_MAX_AGE: '-5' }, /^SOFT_MAX_AGE: must be > 0/],
+    [{ MIN_SHARP_BOOKS: '0' }, /^MIN_SHARP_BOOKS: must be at least 1/],
+    [{ MIN_SHARP_BOOKS: '3' }, /^MIN_SHARP_BOOKS: must not exceed the number of sharp_books/],
+    [{ SCAN_INTERVAL: '0' }, /^SCAN_INTERVAL: must be at least 1/],
+    [{ SCAN_INTERVAL: '86400' }, /^SCAN_INTERVAL: must be at most 3600/],
+    [{ EXCHANGE_COMMISSION: 'matchbook:1' }, /^EXCHANGE_COMMISSION: /],
+  ])('checks engine settings with the API schema: %o', (env, message) => {
+    expect(configError(env)).toMatch(message);
+  });
+
+  it.each([
     ['PORT', '99999', /^PORT: /],
     ['CACHE_TTL', 'soon', /^CACHE_TTL: must be a number/],
     ['DEVIG_METHOD', 'magic', /^DEVIG_METHOD: /],

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { DEVIG_METHODS } from '@evision/contract';
+import { DEVIG_METHODS, EngineSettings as EngineSettingsSchema } from '@evision/contract';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -20,6 +20,9 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .int('must be a whole number')
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
+/** A number or whole number; the range of an engine setting is the contract's (EngineSettingsFields). */
+const num = z.coerce.number({ error: 'must be a number' });
+const whole = num.int('must be a whole number');
 const fraction = z.coerce.number({ error: 'must be a number' }).min(0, 'must be ≥ 0').max(1, 'must be ≤ 1');
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -99,14 +102,14 @@ const envSchema = z.object({
     .pipe(z.array(z.enum(ODDS_MARKET_NAMES)).min(1, 'needs at least one market'))
     .default(['h2h', 'spreads', 'totals']),
   ODDS_API_MIN_REMAINING: int(0).default(50),
-  SCAN_INTERVAL: int(1).optional(),
+  SCAN_INTERVAL: whole.optional(),
   SHARP_BOOKS: list.pipe(z.array(key).min(1, 'needs at least one book')).default(['pinnacle', 'circasports']),
-  MIN_SHARP_BOOKS: int(1).default(1),
-  SHARP_MAX_AGE: int(1).default(60),
-  SOFT_MAX_AGE: int(1).default(120),
+  MIN_SHARP_BOOKS: whole.default(1),
+  SHARP_MAX_AGE: whole.default(60),
+  SOFT_MAX_AGE: whole.default(120),
   DEVIG_METHOD: z.enum(DEVIG_METHODS).default('power'),
-  MIN_EV: z.coerce.number({ error: 'must be a number' }).min(-1).max(10).default(0.01),
-  SUSPECT_EV: z.coerce.number({ error: 'must be a number' }).min(0).max(100).default(0.2),
+  MIN_EV: num.default(0.01),
+  SUSPECT_EV: num.default(0.2),
   KELLY_FRACTION: fraction.default(0.25),
   EXCHANGE_COMMISSION: commissionMap.default(
     Object.fromEntries(DEFAULT_COMMISSION.split(',').map((p) => [p.split(':')[0], 0.05])),
@@ -243,11 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
     throw new ConfigError('DATABASE_URL: must start with postgres:// or postgresql://');
   }
-  if (e.MIN_SHARP_BOOKS > e.SHARP_BOOKS.length) {
-    throw new ConfigError(
-      `MIN_SHARP_BOOKS: ${e.MIN_SHARP_BOOKS} is more than the ${e.SHARP_BOOKS.length} SHARP_BOOKS`,
-    );
-  }
+  const engine = engineFromEnv(e, input);
 
   return {
     port: e.PORT,
@@ -283,20 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       minRemaining: e.ODDS_API_MIN_REMAINING,
       demoEventsPerSport: e.DEMO_EVENTS_PER_SPORT,
     },
-    engine: {
-      sharp_books: e.SHARP_BOOKS,
-      min_sharp_books: e.MIN_SHARP_BOOKS,
-      devig_method: e.DEVIG_METHOD,
-      min_ev: e.MIN_EV,
-      suspect_ev: e.SUSPECT_EV,
-      sharp_max_age: e.SHARP_MAX_AGE,
-      soft_max_age: e.SOFT_MAX_AGE,
-      exchange_commission: e.EXCHANGE_COMMISSION,
-      scan_interval: e.SCAN_INTERVAL ?? (e.ODDS_PROVIDER === 'demo' ? 5 : 30),
-      odds_sports: e.ODDS_SPORTS,
-      odds_regions: e.ODDS_REGIONS,
-      odds_markets: e.ODDS_MARKETS,
-    },
+    engine,
     kellyFraction: e.KELLY_FRACTION,
     demoSeed: e.DEMO_SEED,
     build: { commit: e.EVISION_GIT_COMMIT, branch: e.EVISION_GIT_BRANCH, buildTime: e.EVISION_BUILD_TIME },
@@ -305,6 +291,37 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       : resolve(dirname(new URL(import.meta.url).pathname), '../../web/dist'),
     scanner: e.SCANNER,
   };
+}
+
+type ParsedEnv = z.output<typeof envSchema>;
+
+/**
+ * The engine settings from the environment, checked by the same schema as
+ * `PUT /api/admin/settings`; an issue names the variable (`min_ev` → `MIN_EV`).
+ */
+function engineFromEnv(e: ParsedEnv, input: Record<string, string>): EngineSettings {
+  const engine: EngineSettings = {
+    sharp_books: e.SHARP_BOOKS,
+    min_sharp_books: e.MIN_SHARP_BOOKS,
+    devig_method: e.DEVIG_METHOD,
+    min_ev: e.MIN_EV,
+    suspect_ev: e.SUSPECT_EV,
+    sharp_max_age: e.SHARP_MAX_AGE,
+    soft_max_age: e.SOFT_MAX_AGE,
+    exchange_commission: e.EXCHANGE_COMMISSION,
+    scan_interval: e.SCAN_INTERVAL ?? (e.ODDS_PROVIDER === 'demo' ? 5 : 30),
+    odds_sports: e.ODDS_SPORTS,
+    odds_regions: e.ODDS_REGIONS,
+    odds_markets: e.ODDS_MARKETS,
+  };
+  const checked = EngineSettingsSchema.safeParse(engine);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const name = String(issue.path[0] ?? 'engine').toUpperCase();
+    const got = input[name] ?? JSON.stringify(engine[issue.path[0] as keyof EngineSettings]);
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(got)})`);
+  }
+  return engine;
 }
 
 /** Development only: a random secret generated on first start and kept in DATA_DIR/secret_key. */

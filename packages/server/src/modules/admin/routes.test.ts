@@ -234,6 +234,20 @@ describe.each(databaseKinds())('admin API on %s', (kind) => {
     }
     const minSharp = await call('PUT', '/api/admin/settings', admin.headers, { ...next, min_sharp_books: 4 });
     expect(minSharp.json().error.details[0].field).toBe('min_sharp_books');
+    for (const [bad, field] of [
+      [{ ...next, min_ev: -1 }, 'min_ev'],
+      [{ ...next, suspect_ev: 0.02 }, 'suspect_ev'],
+      [{ ...next, sharp_max_age: 0 }, 'sharp_max_age'],
+      [{ ...next, soft_max_age: -1 }, 'soft_max_age'],
+      [{ ...next, min_sharp_books: 0 }, 'min_sharp_books'],
+      [{ ...next, exchange_commission: { matchbook: 1 } }, 'exchange_commission.matchbook'],
+      [{ ...next, scan_interval: 3601 }, 'scan_interval'],
+    ] as const) {
+      const res = await call('PUT', '/api/admin/settings', admin.headers, bad);
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().error.details.map((d: { field: string }) => d.field)).toContain(field);
+    }
+    expect(await t.app.ctx.settings.getEngineSettings()).toEqual(next);
   });
 
   it('exposes the service interfaces other modules use', async () => {

@@ -74,6 +74,24 @@ describe('HitBook lifecycle', () => {
     expect(h.first_seen_at).toBe(new Date(T0).toISOString());
   });
 
+  it('never stores a negative-EV hit, whatever min_ev was (engine and bot paths)', () => {
+    const c = clock();
+    const book = new HitBook({ now: c.now });
+    expect(book.applyEngine([obs({ ev: -0.19, price: 1.62 })]).new).toHaveLength(0);
+    expect(book.applyEngine([obs({ ev: Number.NaN })]).new).toHaveLength(0);
+    expect(book.applyBot([obs({ ev: -0.05, source: 'bot', book: 'fanduel' })]).new).toHaveLength(0);
+    expect(book.size).toBe(0);
+    // An active hit whose EV falls below zero closes instead of being updated to ev < 0.
+    book.applyEngine([obs()]);
+    const drop = book.applyEngine([obs({ ev: -0.01, price: 1.98 })]);
+    expect(drop.updated).toHaveLength(0);
+    expect(drop.closed.map((r) => r.hit.ev)).toEqual([0.1]);
+    book.applyBot([obs({ source: 'bot', book: 'fanduel' })]);
+    const botDrop = book.applyBot([obs({ ev: -0.02, source: 'bot', book: 'fanduel' })]);
+    expect(botDrop.closed).toHaveLength(1);
+    expect(botDrop.closed[0].hit.ev).toBeGreaterThanOrEqual(0);
+  });
+
   it('closes a hit that is gone, then reopens the same id when it comes back', () => {
     const c = clock();
     const book = new HitBook({ now: c.now });

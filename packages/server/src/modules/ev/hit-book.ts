@@ -94,6 +94,8 @@ export class HitBook {
     const changes = emptyChanges();
     const seen = new Set<string>();
     for (const obs of observations) {
+      // A negative EV is never a hit, whatever min_ev says: unseen, so an active one closes.
+      if (!isStorable(obs)) continue;
       seen.add(obs.id);
       this.observe(obs, now, changes);
     }
@@ -112,7 +114,15 @@ export class HitBook {
   applyBot(observations: HitObservation[]): HitChanges {
     const now = this.now();
     const changes = emptyChanges();
-    for (const obs of observations) this.observe(obs, now, changes);
+    for (const obs of observations) {
+      if (isStorable(obs)) {
+        this.observe(obs, now, changes);
+        continue;
+      }
+      // A bot price that fell below fair closes its active hit instead of storing ev < 0.
+      const r = this.records.get(obs.id);
+      if (r && r.hit.status === 'active') this.close(r, now, changes);
+    }
     this.touch(now);
     return changes;
   }
@@ -256,6 +266,11 @@ function assignPrices(h: WireHit, obs: HitObservation): void {
   h.suspect = obs.suspect;
   h.source = obs.source;
   if (obs.ev > h.best_ev) h.best_ev = obs.ev;
+}
+
+/** The one guard on what may be stored or published as a hit: a finite EV of at least 0. */
+export function isStorable(obs: Pick<HitObservation, 'ev'>): boolean {
+  return Number.isFinite(obs.ev) && obs.ev >= 0;
 }
 
 export function wireFromObservation(obs: HitObservation, now: number): WireHit {
