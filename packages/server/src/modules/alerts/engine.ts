@@ -252,6 +252,7 @@ export class AlertEngine {
     const sent = await this.o.repo.emailsSentSince(rule.userId, new Date(this.o.now() - 3_600_000));
     if (sent >= cap) return { status: 'suppressed', reason: `email_rate_limit (${cap} an hour)` };
     await this.o.mailer.send(alertMail(user.email, alert));
+    await this.o.repo.recordEmailSent(rule.userId, new Date(this.o.now()));
     return { status: 'sent' };
   }
 }

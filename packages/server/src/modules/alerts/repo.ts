@@ -1,6 +1,13 @@
 import { and, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../infra/db/client';
-import { alertDeliveries, alertFirings, alertRules, passwordResets, users } from '../../infra/db/schema';
+import {
+  alertDeliveries,
+  alertEmailSends,
+  alertFirings,
+  alertRules,
+  passwordResets,
+  users,
+} from '../../infra/db/schema';
 
 export type RuleRow = typeof alertRules.$inferSelect;
 export type DeliveryRow = typeof alertDeliveries.$inferSelect;
@@ -141,20 +148,17 @@ export class AlertRepo {
     return this.db.select().from(alertDeliveries).where(where).orderBy(desc(alertDeliveries.id)).limit(limit);
   }
 
-  /** E-mails sent to a user since `since` (the hourly cap). */
+  /** Alert e-mails sent to a user since `since` (the hourly cap). */
   async emailsSentSince(userId: number, since: Date): Promise<number> {
     const [row] = await this.db
       .select({ n: sql<number>`count(*)::int` })
-      .from(alertDeliveries)
-      .where(
-        and(
-          eq(alertDeliveries.userId, userId),
-          eq(alertDeliveries.channel, 'email'),
-          eq(alertDeliveries.status, 'sent'),
-          gte(alertDeliveries.updatedAt, since),
-        ),
-      );
+      .from(alertEmailSends)
+      .where(and(eq(alertEmailSends.userId, userId), gte(alertEmailSends.sentAt, since)));
     return Number(row?.n ?? 0);
+  }
+
+  async recordEmailSent(userId: number, at: Date): Promise<void> {
+    await this.db.insert(alertEmailSends).values({ userId, sentAt: at });
   }
 
   async user(userId: number) {

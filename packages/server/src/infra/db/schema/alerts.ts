@@ -73,6 +73,22 @@ export const alertDeliveries = pgTable(
   ],
 );
 
+/**
+ * Alert e-mails sent, per user: the hourly cap counts these (kept when a rule and its
+ * deliveries are deleted, so deleting a rule does not reset the cap).
+ */
+export const alertEmailSends = pgTable(
+  'alert_email_sends',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('alert_email_sends_user_idx').on(t.userId, t.sentAt)],
+);
+
 /** Single-use password reset tokens (only their SHA-256 is stored). */
 export const passwordResets = pgTable(
   'password_resets',
