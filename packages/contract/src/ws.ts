@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WsAlert } from './alerts';
 import { EvHit } from './ev';
 
 /**
@@ -115,7 +116,7 @@ export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ev.hit.updated'), topic: z.string(), data: EvHit }),
   z.object({ type: z.literal('ev.hit.closed'), topic: z.string(), data: EvHit }),
   z.object({ type: z.literal('odds.updated'), topic: z.string(), data: WsOddsUpdated.loose() }),
-  z.object({ type: z.literal('alert'), topic: z.string().optional(), data: z.unknown() }),
+  z.object({ type: z.literal('alert'), topic: z.string().optional(), data: WsAlert }),
   z.object({ type: z.literal('pong'), data: WsPong }),
   z.object({ type: z.literal('authenticated'), data: WsAuthenticated }),
   z.object({ type: z.literal('error'), data: WsError }),

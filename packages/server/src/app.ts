@@ -8,6 +8,7 @@ import { migrate } from './infra/db/migrate';
 import { loggerOptions } from './infra/logger';
 import { createRedis } from './infra/redis';
 import { adminRoutes } from './modules/admin/routes';
+import { alertsPlugin } from './modules/alerts/routes';
 import { createAccountServices } from './modules/auth/create';
 import { authRoutes } from './modules/auth/routes';
 import { HealthRegistry } from './modules/monitoring/health';
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(publicRoutes);
   await app.register(scannerPlugin);
   await app.register(realtimePlugin, deps.realtime ?? {});
+  await app.register(alertsPlugin, deps.alerts ?? {});
 
   // Last, so every API route is registered before the single-page-app fallback.
   await app.register(webAppPlugin, { distDir: config.webDistDir });

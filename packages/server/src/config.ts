@@ -121,6 +121,14 @@ const envSchema = z.object({
   EVISION_BUILD_TIME: z.string().optional(),
   WEB_DIST_DIR: z.string().optional(),
   SCANNER: bool.default(true),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().max(320).optional(),
+  PUBLIC_URL: z.url({ error: 'must be a URL' }).optional(),
+  ALERT_EMAILS_PER_HOUR: int(0, 10_000).default(20),
+  ALERT_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -167,6 +175,11 @@ export interface Config {
   webDistDir: string;
   /** Whether this process runs the scanner loop at all (tests turn it off). */
   scanner: boolean;
+  /** E-mail (alerts, verification, password reset): `smtpUrl` unset = e-mail unavailable. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Base URL of the web app for links in e-mails (verification, reset). */
+  publicUrl: string | undefined;
+  alerts: { emailsPerHour: number; webhookAllowPrivate: boolean };
 }
 
 /** The engine settings of ARCHITECTURE §6 (`/api/admin/settings`), snake_case as on the wire. */
@@ -290,6 +303,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       ? resolve(e.WEB_DIST_DIR)
       : resolve(dirname(new URL(import.meta.url).pathname), '../../web/dist'),
     scanner: e.SCANNER,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'EVision <evision@localhost>' },
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    alerts: { emailsPerHour: e.ALERT_EMAILS_PER_HOUR, webhookAllowPrivate: e.ALERT_WEBHOOK_ALLOW_PRIVATE },
   };
 }
 
@@ -338,7 +354,13 @@ function developmentSecret(dataDir: string): string {
 }
 
 /** Names of config variables whose values must never be printed. */
-export const SECRET_VARIABLES = new Set(['SECRET_KEY', 'ODDS_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+export const SECRET_VARIABLES = new Set([
+  'SECRET_KEY',
+  'ODDS_API_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+]);
 
 /** Every variable the config reads, for `.env.example` checks and `show-config`. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);

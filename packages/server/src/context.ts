@@ -5,6 +5,8 @@ import type { AuditChain } from './infra/audit/chain';
 import type { CacheManager } from './infra/cache/cache-manager';
 import type { Database, Db } from './infra/db/client';
 import type { PubSub } from './infra/pubsub';
+import type { AlertTuning } from './modules/alerts/routes';
+import type { AlertService } from './modules/alerts/service';
 import type { AuthService } from './modules/auth/service';
 import type { TokenService } from './modules/auth/tokens';
 import type { HitService } from './modules/ev/service';
@@ -31,6 +33,8 @@ export interface AppDeps {
   oddsProvider?: OddsProvider;
   /** WebSocket hub tuning (tests shorten the heartbeat and the buffer bound). */
   realtime?: RealtimeOptions;
+  /** Alert engine tuning (tests: a rebinding resolver, short retries). */
+  alerts?: AlertTuning;
 }
 
 /** Shared services, reachable in plugins and routes as `app.ctx`. */
@@ -67,6 +71,8 @@ export interface AppContext {
   scanner: Scanner;
   /** The WebSocket hub of `/ws/live`; set when its plugin registers (modules/realtime). */
   realtime?: RealtimeHub;
+  /** Alert rules, their firing and deliveries (modules/alerts); set when its plugin registers. */
+  alerts?: AlertService;
   /** Called by main.ts once the server listens (prints the demo user, starts background work). */
   onListening?: () => void;
 }
