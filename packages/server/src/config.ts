@@ -126,7 +126,6 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   MAIL_FROM: z.string().max(320).optional(),
-  PUBLIC_URL: z.url({ error: 'must be a URL' }).optional(),
   ALERT_EMAILS_PER_HOUR: int(0, 10_000).default(20),
   ALERT_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
 });
@@ -147,7 +146,7 @@ export interface Config {
   refreshTokenTtl: number;
   /** Seconds in which a second redemption of one refresh token answers the same successor. */
   refreshReuseGrace: number;
-  /** The public URL of the app (`PUBLIC_URL`); an https one marks the refresh cookie `Secure`. */
+  /** The public URL of the app (`PUBLIC_URL`): links in e-mails; an https one marks the refresh cookie `Secure`. */
   publicUrl: string | undefined;
   redis: { url: string | undefined; keyPrefix: string };
   cacheTtl: number;
@@ -177,8 +176,6 @@ export interface Config {
   scanner: boolean;
   /** E-mail (alerts, verification, password reset): `smtpUrl` unset = e-mail unavailable. */
   mail: { smtpUrl: string | undefined; from: string };
-  /** Base URL of the web app for links in e-mails (verification, reset). */
-  publicUrl: string | undefined;
   alerts: { emailsPerHour: number; webhookAllowPrivate: boolean };
 }
 
@@ -274,7 +271,6 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     accessTokenTtl: e.ACCESS_TOKEN_TTL,
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     refreshReuseGrace: e.REFRESH_REUSE_GRACE_SECONDS,
-    publicUrl: e.PUBLIC_URL,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     cacheTtl: e.CACHE_TTL,
     secretKey,
