@@ -74,6 +74,11 @@ export type TokenResponse = z.infer<typeof TokenResponse>;
 export const REFRESH_MODE_HEADER = 'x-refresh-mode';
 export const REFRESH_COOKIE_NAME = 'evision_refresh';
 export const REFRESH_COOKIE_PATH = '/api/auth';
+/**
+ * A readable companion of the HttpOnly refresh cookie, holding no secret (`1`): it tells the web
+ * app that a session may exist, so a first visit does not try a refresh that can only fail.
+ */
+export const SESSION_HINT_COOKIE_NAME = 'evision_session';
 
 /** `refresh_token` may be left out in cookie mode only. */
 export const RefreshBody = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() });

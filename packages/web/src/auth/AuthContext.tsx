@@ -1,4 +1,4 @@
-import type { User } from '@evision/contract';
+import type { SESSION_HINT_COOKIE_NAME, User } from '@evision/contract';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { apiFetch, onSessionChange, refreshSession, type Session, setAccessToken } from '../lib/api';
 
@@ -25,6 +25,9 @@ export interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/** The server's session hint cookie (typed from the contract; a value import would bring zod into the login chunk). */
+const SESSION_HINT: typeof SESSION_HINT_COOKIE_NAME = 'evision_session';
+
 /**
  * Holds the signed-in user so pages never pass tokens around. The access token lives only in
  * memory (lib/api.ts); a reload restores the session from the HttpOnly refresh cookie.
@@ -45,6 +48,11 @@ export function AuthProvider({ children, restore = true }: { children: ReactNode
 
   useEffect(() => {
     if (!restore) return;
+    // No hint cookie: no session to restore (a refresh could only answer 401).
+    if (!document.cookie.split('; ').some((c) => c.startsWith(`${SESSION_HINT}=`))) {
+      setRestoring(false);
+      return;
+    }
     let live = true;
     refreshSession().finally(() => {
       if (live) setRestoring(false);

@@ -1,5 +1,5 @@
 import {
-  REFRESH_COOKIE_NAME,
+  REFRESH_COOKIE_NAME, SESSION_HINT_COOKIE_NAME,
   REFRESH_COOKIE_PATH,
   REFRESH_MODE_HEADER,
   type TokenResponse,
@@ -85,6 +85,13 @@ export function deliverPair(
     secure: secure(config, request),
     maxAge: config.refreshTokenTtl,
   });
+  reply.setCookie(SESSION_HINT_COOKIE_NAME, '1', {
+    httpOnly: false,
+    sameSite: 'strict',
+    path: '/',
+    secure: secure(config, request),
+    maxAge: config.refreshTokenTtl,
+  });
   const { refresh_token: _omitted, ...rest } = pair;
   return rest;
 }
@@ -97,4 +104,5 @@ export function clearCookie(config: Config, request: FastifyRequest, reply: Fast
     path: REFRESH_COOKIE_PATH,
     secure: secure(config, request),
   });
+  reply.clearCookie(SESSION_HINT_COOKIE_NAME, { sameSite: 'strict', path: '/', secure: secure(config, request) });
 }
