@@ -93,6 +93,11 @@ export function configValues(config: Config): Record<string, string | undefined>
     EVISION_BUILD_TIME: config.build.buildTime,
     WEB_DIST_DIR: config.webDistDir,
     SCANNER: String(config.scanner),
+    SMTP_URL: maskUrl(config.mail.smtpUrl),
+    MAIL_FROM: config.mail.from,
+    PUBLIC_URL: config.publicUrl,
+    ALERT_EMAILS_PER_HOUR: String(config.alerts.emailsPerHour),
+    ALERT_WEBHOOK_ALLOW_PRIVATE: String(config.alerts.webhookAllowPrivate),
   };
   for (const [name, key] of Object.entries(ENGINE_VARIABLES)) values[name] = engineValue(e[key]);
   const out: Record<string, string | undefined> = {};

@@ -114,6 +114,24 @@ describe('alerts', () => {
     await hook.close();
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ url: '/docs/json' })).json();
+    for (const path of [
+      '/api/alerts',
+      '/api/alerts/{id}',
+      '/api/alerts/deliveries',
+      '/api/alerts/channels',
+      '/api/auth/forgot-password',
+      '/api/auth/reset-password',
+      '/api/auth/verify-email',
+      '/api/me/email/verification',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path);
+    expect(Object.keys(doc.paths['/api/alerts/{id}'])).toEqual(
+      expect.arrayContaining(['get', 'patch', 'delete']),
+    );
+  });
+
   it('validates rules, naming the field', async () => {
     const cases: Array<[object, string]> = [
       [{ name: '' }, 'name'],
