@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setAccessToken } from './lib/api';
 import type { ExtraRoute } from './routes/extra';
 import { demoUser, jsonResponse, renderApp } from './test-utils';
@@ -23,7 +23,13 @@ function stubApi(handler: (url: string, init: RequestInit) => Response | undefin
   return calls;
 }
 
+const setHint = (on: boolean) => {
+  document.cookie = on ? 'evision_session=1; path=/' : 'evision_session=; max-age=0; path=/';
+};
+
 describe('routing and guards', () => {
+  // The server's session hint cookie: a session may exist, so the app tries to restore it.
+  beforeEach(() => setHint(true));
   afterEach(() => {
     vi.unstubAllGlobals();
     setAccessToken(null);
@@ -40,6 +46,18 @@ describe('routing and guards', () => {
     const nav = screen.getByRole('navigation', { name: 'Main' });
     expect(nav).toHaveTextContent('Upcoming');
     expect(nav).not.toHaveTextContent('Board');
+  });
+
+  it('makes no refresh call on a first visit (no session hint cookie): the login shows', async () => {
+    setHint(false);
+    const calls: string[] = [];
+    stubApi((url) => {
+      calls.push(url);
+      return undefined;
+    });
+    renderApp('/', { routes });
+    expect(await screen.findByLabelText('Username or e-mail')).toBeInTheDocument();
+    expect(calls).not.toContain('/api/auth/refresh');
   });
 
   it('tolerates a server without the refresh route: the login shows', async () => {

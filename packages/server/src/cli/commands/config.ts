@@ -95,7 +95,6 @@ export function configValues(config: Config): Record<string, string | undefined>
     SCANNER: String(config.scanner),
     SMTP_URL: maskUrl(config.mail.smtpUrl),
     MAIL_FROM: config.mail.from,
-    PUBLIC_URL: config.publicUrl,
     ALERT_EMAILS_PER_HOUR: String(config.alerts.emailsPerHour),
     ALERT_WEBHOOK_ALLOW_PRIVATE: String(config.alerts.webhookAllowPrivate),
   };

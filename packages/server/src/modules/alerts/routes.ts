@@ -19,15 +19,12 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { routeLimit } from '../../plugins/rate-limit';
-import { AlertEngine, type AlertEngineOptions } from './engine';
+import { AlertEngine } from './engine';
 import { EmailLinks } from './links';
 import { createMailer } from './mailer';
 import { AlertRepo } from './repo';
 import { AlertService } from './service';
-
-export type AlertTuning = Partial<
-  Pick<AlertEngineOptions, 'resolver' | 'retryBaseMs' | 'maxAttempts' | 'sweepMs'>
->;
+import type { AlertTuning } from './tuning';
 
 const FORGOT_ANSWER = 'If that address is verified for an account, a reset link is on its way.';
 

@@ -1,7 +1,8 @@
 import {
-  REFRESH_COOKIE_NAME, SESSION_HINT_COOKIE_NAME,
+  REFRESH_COOKIE_NAME,
   REFRESH_COOKIE_PATH,
   REFRESH_MODE_HEADER,
+  SESSION_HINT_COOKIE_NAME,
   type TokenResponse,
 } from '@evision/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -104,5 +105,9 @@ export function clearCookie(config: Config, request: FastifyRequest, reply: Fast
     path: REFRESH_COOKIE_PATH,
     secure: secure(config, request),
   });
-  reply.clearCookie(SESSION_HINT_COOKIE_NAME, { sameSite: 'strict', path: '/', secure: secure(config, request) });
+  reply.clearCookie(SESSION_HINT_COOKIE_NAME, {
+    sameSite: 'strict',
+    path: '/',
+    secure: secure(config, request),
+  });
 }

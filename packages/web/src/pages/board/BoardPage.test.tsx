@@ -103,6 +103,7 @@ const rowOf = (text: string) => screen.getByText(text).closest('tr') as HTMLElem
 
 describe('BoardPage', { timeout: 30_000 }, () => {
   beforeEach(() => {
+    document.cookie = 'evision_session=1; path=/'; // a session may exist: the app restores it
     // jsdom lays nothing out; give elements a desktop-sized box so the virtualizer renders rows.
     vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(720);
     vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1280);
