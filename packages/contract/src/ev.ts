@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CommaList, IsoDateTime, OddsFormat, QueryBool } from './common';
-import { KEY_PATTERN, SafeString } from './primitives';
+import { EventId, KEY_PATTERN, SafeString } from './primitives';
 
 /** An EV hit on the wire (ARCHITECTURE §6). */
 export const EvHit = z.object({
@@ -130,14 +130,14 @@ export const EvSummary = z.object({
 export type EvSummary = z.infer<typeof EvSummary>;
 
 export const OddsHistoryQuery = z.strictObject({
-  event_id: z.string().min(1).max(200),
-  market: z.string().min(1).max(100),
-  outcome: z.string().min(1).max(200),
+  event_id: EventId,
+  market: SafeString(100, 1),
+  outcome: SafeString(200, 1),
   point: z.coerce
     .number({ error: 'must be a number' })
     .refine(Number.isFinite, 'must be a number')
     .optional(),
-  book: z.string().min(1).max(100).optional(),
+  book: SafeString(100, 1).optional(),
 });
 
 export const OddsHistoryResponse = z.object({

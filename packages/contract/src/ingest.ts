@@ -1,24 +1,25 @@
 import { z } from 'zod';
 import { IsoDateTime } from './common';
+import { SafeString } from './primitives';
 
-const Key = z.string().min(1).max(200);
+const Key = SafeString(200, 1);
 
 const V4Outcome = z.object({
-  name: z.string().min(1).max(200),
-  price: z.union([z.number(), z.string().max(32)]),
+  name: SafeString(200, 1),
+  price: z.union([z.number(), SafeString(32)]),
   point: z.number().finite().nullable().optional(),
-  description: z.string().max(200).optional(),
+  description: SafeString(200).optional(),
 });
 
 const V4Market = z.object({
-  key: z.string().min(1).max(100),
+  key: SafeString(100, 1),
   last_update: IsoDateTime.optional(),
   outcomes: z.array(V4Outcome).max(100),
 });
 
 const V4Bookmaker = z.object({
-  key: z.string().min(1).max(100),
-  title: z.string().max(200).default(''),
+  key: SafeString(100, 1),
+  title: SafeString(200).default(''),
   last_update: IsoDateTime,
   markets: z.array(V4Market).max(200),
 });
@@ -27,10 +28,10 @@ const V4Bookmaker = z.object({
 export const V4Event = z.object({
   id: Key,
   sport_key: Key,
-  sport_title: z.string().max(200).default(''),
+  sport_title: SafeString(200).default(''),
   commence_time: IsoDateTime,
-  home_team: z.string().min(1).max(200),
-  away_team: z.string().min(1).max(200),
+  home_team: SafeString(200, 1),
+  away_team: SafeString(200, 1),
   bookmakers: z.array(V4Bookmaker).max(200),
 });
 
@@ -50,14 +51,14 @@ export const IngestOddsResponse = z.object({
 
 export const IngestHit = z.strictObject({
   event_id: Key,
-  sport: z.string().min(1).max(100),
-  home_team: z.string().min(1).max(200),
-  away_team: z.string().min(1).max(200),
+  sport: SafeString(100, 1),
+  home_team: SafeString(200, 1),
+  away_team: SafeString(200, 1),
   commence_time: IsoDateTime,
-  market: z.string().min(1).max(100),
-  outcome: z.string().min(1).max(200),
+  market: SafeString(100, 1),
+  outcome: SafeString(200, 1),
   point: z.number().finite().nullable().optional(),
-  book: z.string().min(1).max(100),
+  book: SafeString(100, 1),
   price: z.number().gt(1, 'must be decimal odds > 1').finite(),
   fair_probability: z.number().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
 });

@@ -24,12 +24,37 @@ export function SafeString(max: number, min = 0) {
   return s.refine(noNul, NUL_MESSAGE).refine(noLoneSurrogate, SURROGATE_MESSAGE);
 }
 
+/**
+ * Length limits shared by the contract and the server (whose `maxParamLength` derives from
+ * HIT_ID_MAX): a hit id is `event_id|market|outcome|point|book`, so it is as long as its parts.
+ */
+export const KEY_MAX = 64;
+export const EVENT_ID_MAX = 200;
+export const NAME_MAX = 200;
+export const POINT_TEXT_MAX = 32;
+export const HIT_ID_MAX = EVENT_ID_MAX + KEY_MAX + NAME_MAX + POINT_TEXT_MAX + KEY_MAX + 4;
+
+/** True when every string (keys included) in a JSON value is safe text and nesting ≤ `maxDepth`. */
+export function isSafeJson(value: unknown, maxDepth = 16): boolean {
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return isSafeText(v);
+    if (v === null || typeof v !== 'object') return true;
+    if (depth >= maxDepth) return false;
+    if (Array.isArray(v)) return v.every((x) => walk(x, depth + 1));
+    return Object.entries(v).every(([k, x]) => isSafeText(k) && walk(x, depth + 1));
+  };
+  return walk(value, 0);
+}
+
 /** Sport, market and book keys: what The Odds API uses, and safe as object keys and in ids. */
 export const KEY_PATTERN = /^[a-z0-9_]{1,64}$/;
 export const Key = z.string().regex(KEY_PATTERN, 'must be 1–64 lower-case letters, digits or _');
 
 /** An event id: stored text that never holds `|` (it separates the parts of a hit id). */
-export const EventId = SafeString(200, 1).refine((s) => !s.includes('|'), 'must not contain |');
+export const EventId = SafeString(EVENT_ID_MAX, 1).refine((s) => !s.includes('|'), 'must not contain |');
+
+/** A hit id in a path (decoded): safe text no longer than its parts allow. */
+export const HitId = SafeString(HIT_ID_MAX, 1);
 
 /** A decimal integer id in a path (`42`, never `0x2`, `1e3` or ` 42`). */
 export const DecimalId = z

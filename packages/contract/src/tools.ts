@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DevigMethod } from './common';
+import { SafeString } from './primitives';
 
 const PriceFormat = z.enum(['decimal', 'american', 'fractional']);
-const Odds = z.union([z.number(), z.string().max(32)]);
+const Odds = z.union([z.number(), SafeString(32)]);
 
 export const DevigRequest = z.strictObject({
   odds: z.array(Odds).min(2, 'needs at least 2 prices').max(30, 'at most 30 prices'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NUL_MESSAGE } from './auth';
 import { OddsFormat } from './common';
+import { isSafeJson } from './primitives';
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -17,8 +17,10 @@ export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, 'must be an
 export const DefaultFilters = z
   .record(z.string().max(64), z.unknown())
   .refine((v) => JSON.stringify(v).length <= 8192, 'must be at most 8 KB of JSON')
-  // JSON.stringify writes a NUL as the six characters \u0000.
-  .refine((v) => !JSON.stringify(v).includes('\\u0000'), NUL_MESSAGE);
+  .refine(
+    (v) => isSafeJson(v),
+    'must not contain NUL or unpaired surrogate characters, nor nest deeper than 16 levels',
+  );
 
 /** `/api/me/settings`. */
 export const UserSettings = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WsAlert } from './alerts';
 import { EvHit } from './ev';
+import { SafeString } from './primitives';
 
 /**
  * The live feed on `GET /ws/live` (ARCHITECTURE §7). Every frame is one JSON text message.
@@ -38,7 +39,7 @@ export const WsCloseCode = {
   forbidden: 4403,
 } as const;
 
-const Topics = z.array(z.string().max(200)).min(1).max(WS_MAX_TOPICS_PER_MESSAGE);
+const Topics = z.array(SafeString(200)).min(1).max(WS_MAX_TOPICS_PER_MESSAGE);
 
 export const WsAuthMessage = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
 export const WsSubscribeMessage = z.object({ type: z.literal('subscribe'), topics: Topics });

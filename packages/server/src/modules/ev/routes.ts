@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { EvHitFilters, OddsHistoryQuery } from '@evision/contract';
+import { EvHitFilters, HitId, OddsHistoryQuery } from '@evision/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { badRequest, type FieldError, notFound } from '../../infra/errors';
@@ -56,12 +56,17 @@ export async function evRoutes(app: FastifyInstance, opts: { hits: HitService })
         tags: ['ev'],
         summary: 'One hit with its explain (the id URL-encoded)',
         security,
-        params: z.object({ id: z.string() }),
+        params: z.object({ id: HitId }),
       },
     },
     async (request) => {
-      const { id } = request.params as { id: string };
-      if (id.length > 1000) throw notFound('Hit not found');
+      const parsed = HitId.safeParse((request.params as { id: unknown }).id);
+      if (!parsed.success) {
+        throw badRequest('Invalid path parameter: id', [
+          { field: 'id', message: parsed.error.issues[0].message },
+        ]);
+      }
+      const id = parsed.data;
       const hit = await hits.detail(id);
       if (!hit) throw notFound('Hit not found', 'hit_not_found');
       return hit;
