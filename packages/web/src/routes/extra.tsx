@@ -24,6 +24,18 @@ export const extraRoutes: ExtraRoute[] = [
     auth: 'user',
     nav: { label: 'Settings', order: 90 },
   },
+  {
+    path: '/upcoming',
+    load: () => import('../pages/upcoming/UpcomingPage'),
+    auth: 'public',
+    nav: { label: 'Upcoming', order: 40 },
+  },
+  {
+    path: '/calculators',
+    load: () => import('../pages/calculators/CalculatorsPage'),
+    auth: 'public',
+    nav: { label: 'Calculators', order: 60 },
+  },
   { path: '/login', load: () => import('../pages/login/LoginPage'), auth: 'public' },
   { path: '/register', load: () => import('../pages/register/RegisterPage'), auth: 'public' },
 ];
