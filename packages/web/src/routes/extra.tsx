@@ -25,6 +25,13 @@ export const extraRoutes: ExtraRoute[] = [
     nav: { label: 'Settings', order: 90 },
   },
   {
+    path: '/odds',
+    load: () => import('../pages/odds/OddsPage'),
+    auth: 'user',
+    nav: { label: 'Odds', order: 20 },
+  },
+  { path: '/odds/:sport/:eventId', load: () => import('../pages/event/EventPage'), auth: 'user' },
+  {
     path: '/upcoming',
     load: () => import('../pages/upcoming/UpcomingPage'),
     auth: 'public',
