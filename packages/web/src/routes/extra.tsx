@@ -25,6 +25,12 @@ export const extraRoutes: ExtraRoute[] = [
     nav: { label: 'Settings', order: 90 },
   },
   {
+    path: '/summary',
+    load: () => import('../pages/summary/SummaryPage'),
+    auth: 'user',
+    nav: { label: 'Summary', order: 15 },
+  },
+  {
     path: '/odds',
     load: () => import('../pages/odds/OddsPage'),
     auth: 'user',
