@@ -24,6 +24,31 @@ export const extraRoutes: ExtraRoute[] = [
     auth: 'user',
     nav: { label: 'Settings', order: 90 },
   },
+  {
+    path: '/summary',
+    load: () => import('../pages/summary/SummaryPage'),
+    auth: 'user',
+    nav: { label: 'Summary', order: 15 },
+  },
+  {
+    path: '/odds',
+    load: () => import('../pages/odds/OddsPage'),
+    auth: 'user',
+    nav: { label: 'Odds', order: 20 },
+  },
+  { path: '/odds/:sport/:eventId', load: () => import('../pages/event/EventPage'), auth: 'user' },
+  {
+    path: '/upcoming',
+    load: () => import('../pages/upcoming/UpcomingPage'),
+    auth: 'public',
+    nav: { label: 'Upcoming', order: 40 },
+  },
+  {
+    path: '/calculators',
+    load: () => import('../pages/calculators/CalculatorsPage'),
+    auth: 'public',
+    nav: { label: 'Calculators', order: 60 },
+  },
   { path: '/login', load: () => import('../pages/login/LoginPage'), auth: 'public' },
   { path: '/register', load: () => import('../pages/register/RegisterPage'), auth: 'public' },
 ];
