@@ -152,6 +152,12 @@ const a = time(floorA, 50);
 const b = time(floorB, 30);
 const f = time(() => findHits(events, { ...options, now: NOW }), 30);
 const p = time(() => engine.priceAll(NOW), 50);
+// What findHits would cost as a thin use of the engine (docs/decisions/0007): a fresh engine per call.
+const cold = time(() => {
+  const fresh = createEngine(options);
+  fresh.replaceAll(events);
+  return fresh.priceAll(NOW);
+}, 10);
 
 // One book moves: a fresh copy of a random soft book with one price nudged, then re-price the event.
 const UPDATES = 5_000;
@@ -197,6 +203,9 @@ console.log(
 );
 console.log(`floor A  bare math, Float64Array          ${fmt(a)}`);
 console.log(`floor B  bare math, nested v4 objects     ${fmt(b)}   (${(b / a).toFixed(1)}× A)`);
+console.log(
+  `engine cold (create + replaceAll + priceAll) ${fmt(cold)}   (${(cold / f).toFixed(1)}× findHits: why findHits is not a thin use of the engine, decisions/0007)`,
+);
 console.log(
   `findHits (v4 objects, full rules)         ${fmt(f)}   (${(f / a).toFixed(1)}× A, ${(f / b).toFixed(1)}× B)  goal < 20 ms: ${verdict(f, 20)}`,
 );

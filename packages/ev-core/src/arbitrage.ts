@@ -5,7 +5,7 @@
  */
 import { DevigError } from './errors.js';
 import { assertDecimal } from './formats.js';
-import { buildLines, findLine, outcomeIndex } from './hits.js';
+import { buildLines, findLine, outcomeIndex } from './line-model.js';
 import { isLayMarket, isSpreadMarket, linePoint, outcomePoint, validPrice } from './lines.js';
 import { normalizeOptions } from './options.js';
 import { ageSeconds, isFresh, nowMillis, toMillis } from './time.js';
