@@ -1,5 +1,6 @@
 export * from './admin';
 export * from './auth';
+export * from './bets';
 export * from './common';
 export * from './ev';
 export * from './filters';

@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './bets';
 export * from './odds';
 export * from './settings';
 export * from './users';
