@@ -83,6 +83,7 @@ export const AuditType = z.enum([
   'SUSPICIOUS_ACTIVITY',
   'RATE_LIMITED',
   'SETTINGS_CHANGED',
+  'BET_CORRECTED',
 ]);
 export type AuditType = z.infer<typeof AuditType>;
 

@@ -1,6 +1,7 @@
 export * from './admin';
 export * from './alerts';
 export * from './auth';
+export * from './bets';
 export * from './common';
 export * from './ev';
 export * from './filters';

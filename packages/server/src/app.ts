@@ -11,6 +11,9 @@ import { adminRoutes } from './modules/admin/routes';
 import { alertsPlugin } from './modules/alerts/routes';
 import { createAccountServices } from './modules/auth/create';
 import { authRoutes } from './modules/auth/routes';
+import { BetRepo } from './modules/bets/repo';
+import { betRoutes } from './modules/bets/routes';
+import { BetService } from './modules/bets/service';
 import { HealthRegistry } from './modules/monitoring/health';
 import { metricsRoutes } from './modules/monitoring/metrics-routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
@@ -75,6 +78,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     hasher: deps.passwordHasher,
     onAuditFileError: (err) => app.log.error({ err }, 'audit log file append failed'),
   });
+  const ev = createEvServices({
+    config,
+    db: database.db,
+    redis: redis ?? undefined,
+    now,
+    log: app.log,
+    ctx: () => ctx,
+  });
   const ctx: AppContext = {
     ...accounts,
     config,
@@ -85,14 +96,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     startedAt: Date.now(),
     health: new HealthRegistry(),
     metrics: createMetrics(),
-    ...createEvServices({
-      config,
-      db: database.db,
-      redis: redis ?? undefined,
-      now,
-      log: app.log,
-      ctx: () => ctx,
-    }),
+    ...ev,
+    bets: new BetService(new BetRepo(database.db), { hits: ev.hits, audit: accounts.audit, now }),
     ...createOddsServices({
       config,
       redis: redis ?? undefined,
@@ -123,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await app.register(oddsRoutes);
   await app.register(publicRoutes);
   await app.register(scannerPlugin);
+  await app.register(betRoutes, { bets: ctx.bets });
   await app.register(realtimePlugin, deps.realtime ?? {});
   await app.register(alertsPlugin, deps.alerts ?? {});
 

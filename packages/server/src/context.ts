@@ -9,6 +9,7 @@ import type { AlertService } from './modules/alerts/service';
 import type { AlertTuning } from './modules/alerts/tuning';
 import type { AuthService } from './modules/auth/service';
 import type { TokenService } from './modules/auth/tokens';
+import type { BetService } from './modules/bets/service';
 import type { HitService } from './modules/ev/service';
 import type { HealthRegistry } from './modules/monitoring/health';
 import type { OddsProvider } from './modules/odds/providers/types';
@@ -67,6 +68,8 @@ export interface AppContext {
   pubsub: PubSub;
   /** The current EV hits (HitBook), their persistence, reads, history and export (modules/ev). */
   hits: HitService;
+  /** A user's logged bets, their settling and CLV (modules/bets). */
+  bets: BetService;
   /** The scan loop, `runOnce()`, and the ingest paths (modules/scanner). */
   scanner: Scanner;
   /** The WebSocket hub of `/ws/live`; set when its plugin registers (modules/realtime). */

@@ -67,7 +67,8 @@ export function createEvServices(options: {
     key: `${config.redis.keyPrefix}scanner:leader`,
     ttlMs: Math.max(3 * config.engine.scan_interval * 1000, 5_000),
   });
-  const scanner = new Scanner({ odds, hits, pubsub, lock, settings, now, log });
+  const onClosingLine = (eventId: string) => options.ctx().bets?.onClosingLine(eventId);
+  const scanner = new Scanner({ odds, hits, pubsub, lock, settings, now, log, onClosingLine });
   return { pubsub, hits, scanner };
 }
 

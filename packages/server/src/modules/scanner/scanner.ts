@@ -47,6 +47,8 @@ export interface ScannerDeps {
   lock: LeaderLock;
   settings: () => EngineSettings | Promise<EngineSettings>;
   now: () => number;
+  /** Called once an event's closing line is stored (fills the CLV of its bets). */
+  onClosingLine?: (eventId: string) => Promise<unknown> | undefined;
   log: {
     info(o: unknown, m?: string): void;
     warn(o: unknown, m?: string): void;
@@ -291,6 +293,11 @@ export class Scanner {
       await this.deps.hits.repo.applyClosingLine(ev.id, rows).catch((err) => {
         this.deps.log.error({ err, event: ev.id }, 'storing the closing line failed');
       });
+      if (rows.length > 0 && this.deps.onClosingLine) {
+        await Promise.resolve(this.deps.onClosingLine(ev.id)).catch((err) => {
+          this.deps.log.error({ err, event: ev.id }, 'filling the CLV of bets failed');
+        });
+      }
       this.lastPricedAt.delete(ev.id);
       this.ingestedAt.delete(ev.id);
     }
