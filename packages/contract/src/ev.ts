@@ -145,3 +145,48 @@ export const OddsHistoryResponse = z.object({
   /** The fair price of this outcome after each change of its market (decimal odds). */
   fair: z.array(z.object({ at: IsoDateTime, price: z.number(), probability: z.number() })),
 });
+
+/** `GET /api/ev/arbitrage`: live arbitrage over the current snapshot, net of exchange commission. */
+export const EvArbitrageQuery = z.strictObject({
+  sport: z.string().regex(KEY_PATTERN, 'must be a sport key').optional(),
+  market: z.enum(['h2h', 'spreads', 'totals']).optional(),
+  min_margin: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be ≥ 0')
+    .max(1, 'must be ≤ 1')
+    .refine(Number.isFinite, 'must be a number')
+    .default(0),
+  total_stake: z.coerce
+    .number({ error: 'must be a number' })
+    .positive('must be > 0')
+    .max(1e9, 'must be at most 1e9')
+    .refine(Number.isFinite, 'must be a number')
+    .default(100),
+});
+
+export const EvArbitrageLeg = z.object({
+  outcome: z.string(),
+  point: z.number().nullable(),
+  book: z.string(),
+  price: z.number(),
+  net_price: z.number().describe('price net of the book’s exchange commission'),
+  stake: z.number(),
+});
+
+export const EvArbitrage = z.object({
+  event_id: z.string(),
+  sport: z.string(),
+  event: z.string().describe('"Away @ Home"'),
+  commence_time: IsoDateTime,
+  market: z.string(),
+  point: z.number().nullable(),
+  legs: z.array(EvArbitrageLeg),
+  margin: z.number(),
+  profit: z.number(),
+});
+
+export const EvArbitrageResponse = z.object({
+  arbitrages: z.array(EvArbitrage),
+  total_stake: z.number(),
+  last_updated: IsoDateTime,
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dutch, findArbitrage } from './arbitrage.js';
+import { arbitrage, dutch, findArbitrage } from './arbitrage.js';
 import { OddsError } from './errors.js';
 import { book, event, h2h, NOW } from './fixtures.test-helpers.js';
 
@@ -93,5 +93,41 @@ describe('findArbitrage', () => {
       commence_time: new Date(NOW).toISOString(),
     });
     expect(findArbitrage([started], { totalStake: 10, now: NOW })).toEqual([]);
+  });
+});
+
+describe('arbitrage net of exchange commission', () => {
+  it('checks one set of best prices, with a commission rate per price', () => {
+    const plain = arbitrage([2.1, 1.95], 100);
+    expect(plain.is_arbitrage).toBe(true);
+    expect(plain.margin).toBeCloseTo(1 - (1 / 2.1 + 1 / 1.95), 14);
+    // 5 % on the 2.1 leg's winnings: net 1 + 1.1·0.95 = 2.045 → 1/2.045 + 1/1.95 > 1
+    const net = arbitrage([2.1, 1.95], 100, [0.05, 0]);
+    expect(net.is_arbitrage).toBe(false);
+    expect(net.margin).toBeCloseTo(1 - (1 / 2.045 + 1 / 1.95), 14);
+    expect(net.profit).toBeLessThan(0);
+    expect(net.stakes.reduce((a, b) => a + b)).toBeCloseTo(100, 10);
+    expect(() => arbitrage([2.1], 100)).toThrow(/two or more/);
+    expect(() => arbitrage([2.1, 2.1], 100, [0.05])).toThrow(/one rate per price/);
+    expect(() => arbitrage([2.1, 2.1], 100, [1, 0])).toThrow(/commission 0/);
+    expect(() => arbitrage([2.1, 2.1], 100, [-0.1, 0])).toThrow(RangeError);
+  });
+
+  it('findArbitrage compares and stakes prices net of a book’s commission (no false Betfair arbs)', () => {
+    const e = event('e1', [
+      book('betfair_ex_uk', { h2h: h2h(2.1, 1.8) }),
+      book('b', { h2h: h2h(1.8, 1.95) }),
+    ]);
+    expect(findArbitrage([e], { totalStake: 100, now: NOW })).toHaveLength(1);
+    expect(findArbitrage([e], { totalStake: 100, commission: { betfair_ex_uk: 0.05 }, now: NOW })).toEqual(
+      [],
+    );
+    // A 1 % rate still leaves an arb, priced net of it.
+    const [arb] = findArbitrage([e], { totalStake: 100, commission: { betfair_ex_uk: 0.01 }, now: NOW });
+    expect(arb.legs[0]).toMatchObject({ book: 'betfair_ex_uk', price: 2.1, net_price: 1 + 1.1 * 0.99 });
+    expect(arb.margin).toBeCloseTo(1 - (1 / (1 + 1.1 * 0.99) + 1 / 1.95), 14);
+    const returns = arb.legs.map((l) => l.stake * l.net_price);
+    expect(returns[0]).toBeCloseTo(returns[1], 10);
+    expect(() => findArbitrage([e], { totalStake: 100, commission: { b: 1 }, now: NOW })).toThrow(RangeError);
   });
 });

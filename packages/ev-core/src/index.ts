@@ -1,5 +1,11 @@
 /** @evision/ev-core — pure odds math. No I/O; runs in Node and the browser. */
-export { dutch, type FindArbitrageOptions, findArbitrage } from './arbitrage.js';
+export {
+  type ArbitrageResult,
+  arbitrage,
+  dutch,
+  type FindArbitrageOptions,
+  findArbitrage,
+} from './arbitrage.js';
 export {
   type ConsensusBook,
   type ConsensusOptions,

@@ -192,6 +192,8 @@ export interface ArbitrageLeg {
   point: number | null;
   book: string;
   price: number;
+  /** The price net of the book's exchange commission (= price when it has none). */
+  net_price: number;
   stake: number;
 }
 
@@ -201,7 +203,7 @@ export interface ArbitrageOpportunity {
   /** The line's point: the home side's point for spreads, the total for totals, null for h2h. */
   point: number | null;
   legs: ArbitrageLeg[];
-  /** 1 − Σ 1/best_price. */
+  /** 1 − Σ 1/best net price. */
   margin: number;
   /** Guaranteed profit for `totalStake` staked by `dutch`. */
   profit: number;

@@ -54,12 +54,18 @@ describe('OpenAPI document and UI', () => {
       '/api/odds',
       '/api/admin/users',
       '/api/tools/devig',
+      '/api/tools/dutch',
+      '/api/tools/arbitrage',
+      '/api/ev/arbitrage',
     ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     // Query schemas come from the contract: the hits filters are documented.
     const params = doc.paths['/api/ev/hits'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['sport', 'min_ev', 'sort', 'limit', 'cursor']));
+    const arb = doc.paths['/api/ev/arbitrage'].get.parameters.map((p: { name: string }) => p.name);
+    expect(arb).toEqual(expect.arrayContaining(['sport', 'market', 'min_margin', 'total_stake']));
+    expect(doc.paths['/api/tools/arbitrage'].post.requestBody).toBeDefined();
   });
 
   it('serves the UI at /docs', async () => {

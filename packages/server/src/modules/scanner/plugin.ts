@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import type { Db } from '../../infra/db/client';
 import { createLeaderLock } from '../../infra/leader-lock';
 import { createPubSub, type PubSub } from '../../infra/pubsub';
+import { arbitrageRoutes } from '../ev/arbitrage-routes';
 import type { WireHit } from '../ev/hit';
 import { HitBook } from '../ev/hit-book';
 import { HitRepo } from '../ev/repo';
@@ -108,6 +109,7 @@ export async function scannerPlugin(app: FastifyInstance) {
   });
 
   await app.register(evRoutes, { hits });
+  await app.register(arbitrageRoutes, { odds: ctx.odds, now: ctx.now });
   await app.register(toolsRoutes);
   await app.register(ingestRoutes, { scanner });
 }

@@ -81,4 +81,68 @@ describe('tools', () => {
       403,
     );
   });
+
+  it('dutches: equal payout whatever wins', async () => {
+    const res = await post('/api/tools/dutch', { odds: [2.5, 3.4, 3.6], total_stake: 200 });
+    expect(res.statusCode).toBe(200);
+    const b = res.json();
+    const s = 1 / 2.5 + 1 / 3.4 + 1 / 3.6;
+    expect(b.payout).toBeCloseTo(200 / s, 9);
+    expect(b.profit).toBeCloseTo(200 / s - 200, 9);
+    expect(b.stakes.reduce((a: number, x: number) => a + x)).toBeCloseTo(200, 9);
+    b.stakes.forEach((x: number, i: number) => {
+      expect(x * [2.5, 3.4, 3.6][i]).toBeCloseTo(b.payout, 9);
+    });
+    const am = (
+      await post('/api/tools/dutch', { odds: ['+110', '+110'], format: 'american', total_stake: 100 })
+    ).json();
+    expect(am.profit).toBeCloseTo(5, 9);
+  });
+
+  it('rejects bad dutch input naming the field', async () => {
+    for (const [body, field] of [
+      [{ odds: [1.5], total_stake: 100 }, 'odds'],
+      [{ odds: [2, 0.5], total_stake: 100 }, 'odds.1'],
+      [{ odds: [2, 'x'], total_stake: 100 }, 'odds.1'],
+      [{ odds: [2, 2], total_stake: 0 }, 'total_stake'],
+      [{ odds: [2, 2], total_stake: -5 }, 'total_stake'],
+      [{ odds: [2, 2] }, 'total_stake'],
+      [{ odds: [2, 2], total_stake: 10, format: 'roman' }, 'format'],
+    ] as const) {
+      const res = await post('/api/tools/dutch', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.details[0].field, JSON.stringify(body)).toBe(field);
+    }
+  });
+
+  it('checks an arbitrage, net of one commission rate per price', async () => {
+    const plain = (await post('/api/tools/arbitrage', { odds: [2.1, 1.95], total_stake: 100 })).json();
+    expect(plain.is_arbitrage).toBe(true);
+    expect(plain.margin).toBeCloseTo(1 - (1 / 2.1 + 1 / 1.95), 12);
+    expect(plain.profit).toBeGreaterThan(0);
+    const net = await post('/api/tools/arbitrage', {
+      odds: [2.1, 1.95],
+      total_stake: 100,
+      commissions: [0.05, 0],
+    });
+    expect(net.statusCode).toBe(200);
+    expect(net.json()).toMatchObject({ is_arbitrage: false });
+    expect(net.json().margin).toBeCloseTo(1 - (1 / (1 + 1.1 * 0.95) + 1 / 1.95), 12);
+    expect(net.json().profit).toBeLessThan(0);
+  });
+
+  it('rejects bad arbitrage input naming the field', async () => {
+    for (const [body, field] of [
+      [{ odds: [2.1], total_stake: 100 }, 'odds'],
+      [{ odds: [2.1, 1], total_stake: 100 }, 'odds.1'],
+      [{ odds: [2.1, 2], total_stake: 100, commissions: [0.05] }, 'commissions'],
+      [{ odds: [2.1, 2], total_stake: 100, commissions: [1, 0] }, 'commissions.0'],
+      [{ odds: [2.1, 2], total_stake: 100, commissions: [0, -0.1] }, 'commissions.1'],
+      [{ odds: [2.1, 2], total_stake: 'lots' }, 'total_stake'],
+    ] as const) {
+      const res = await post('/api/tools/arbitrage', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().error.details[0].field, JSON.stringify(body)).toBe(field);
+    }
+  });
 });

@@ -1,5 +1,23 @@
-import { DevigRequest, DevigResponse, EvRequest, EvResponse } from '@evision/contract';
-import { DevigError, devig, effectivePrice, kelly, OddsError, toDecimal } from '@evision/ev-core';
+import {
+  ArbitrageRequest,
+  ArbitrageResponse,
+  DevigRequest,
+  DevigResponse,
+  DutchRequest,
+  DutchResponse,
+  EvRequest,
+  EvResponse,
+} from '@evision/contract';
+import {
+  arbitrage,
+  DevigError,
+  devig,
+  dutch,
+  effectivePrice,
+  kelly,
+  OddsError,
+  toDecimal,
+} from '@evision/ev-core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { badRequest } from '../../infra/errors';
@@ -25,7 +43,7 @@ function decimal(
   }
 }
 
-/** The two calculators of the web app, server-side: devig a market, and EV/Kelly of one price. */
+/** The calculators of the web app, server-side: devig, EV/Kelly, dutching and arbitrage. */
 export async function toolsRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearer: [] }];
@@ -90,6 +108,54 @@ export async function toolsRoutes(app: FastifyInstance) {
         kelly: k,
         stake: b.bankroll === undefined ? null : b.bankroll * k * b.kelly_multiplier,
       };
+    },
+  );
+
+  r.post(
+    '/api/tools/dutch',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['tools'],
+        summary: 'Dutching: stakes that return the same whatever wins',
+        security,
+        body: DutchRequest,
+        response: { 200: DutchResponse },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const prices = b.odds.map((o, i) => decimal(o, b.format, `odds.${i}`));
+      let result: ReturnType<typeof dutch>;
+      try {
+        result = dutch(prices, b.total_stake);
+      } catch (err) {
+        return asBadRequest(err, err instanceof RangeError ? 'total_stake' : 'odds');
+      }
+      return { stakes: result.stakes, payout: b.total_stake + result.profit, profit: result.profit };
+    },
+  );
+
+  r.post(
+    '/api/tools/arbitrage',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags: ['tools'],
+        summary: 'Arbitrage check of the best price per outcome, net of commission',
+        security,
+        body: ArbitrageRequest,
+        response: { 200: ArbitrageResponse },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const prices = b.odds.map((o, i) => decimal(o, b.format, `odds.${i}`));
+      try {
+        return arbitrage(prices, b.total_stake, b.commissions);
+      } catch (err) {
+        return asBadRequest(err, err instanceof RangeError ? 'commissions' : 'odds');
+      }
     },
   );
 }
